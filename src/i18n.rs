@@ -1,0 +1,249 @@
+//! Interface text through Fluent: the theme's bundles under the site's, a fallback chain per
+//! language, plurals, and numbers and dates formatted by ICU4X inside messages.
+//!
+//! The only module that knows about `fluent`.
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, line_col, rel};
+use crate::format::Formats;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::types::FluentNumber;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use intl_memoizer::Memoizable;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use unic_langid::LanguageIdentifier;
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// An argument for a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Str(String),
+    Num(f64),
+}
+
+/// Where a message was defined: for diagnostics and `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageSource {
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+pub struct I18n {
+    bundles: BTreeMap<String, Bundle>,
+    chains: BTreeMap<String, Vec<String>>,
+    /// language → message id → where it is defined (the winning definition).
+    pub messages: BTreeMap<String, BTreeMap<String, MessageSource>>,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("I18n").field("languages", &self.bundles.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+/// ICU's decimal formatter, memoized per bundle language by Fluent's intl memoizer.
+struct IcuNumber(icu_decimal::DecimalFormatter);
+
+impl Memoizable for IcuNumber {
+    type Args = ();
+    type Error = ();
+    fn construct(lang: LanguageIdentifier, _: ()) -> Result<Self, ()> {
+        let locale: icu_locale::Locale = lang.to_string().parse().map_err(|_| ())?;
+        icu_decimal::DecimalFormatter::try_new((&locale).into(), Default::default()).map(IcuNumber).map_err(|_| ())
+    }
+}
+
+/// Fluent's own number formatting ignores the locale; this one uses CLDR's.
+fn format_number(value: &FluentValue, intls: &intl_memoizer::concurrent::IntlLangMemoizer) -> Option<String> {
+    let FluentValue::Number(n) = value else { return None };
+    let digits = n.options.minimum_fraction_digits.unwrap_or(0);
+    let text = if n.value.fract() == 0.0 && digits == 0 {
+        format!("{}", n.value as i64)
+    } else {
+        format!("{:.*}", digits.max(if n.value.fract() == 0.0 { 0 } else { 1 }), n.value)
+    };
+    let dec: icu_decimal::input::Decimal = text.parse().ok()?;
+    intls.with_try_get::<IcuNumber, _, _>((), |f| f.0.format(&dec).to_string()).ok()
+}
+
+fn ftl_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl") && p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Loads the theme's and then the site's `.ftl` files for every language of the site.
+pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut bundles = BTreeMap::new();
+    let mut messages: BTreeMap<String, BTreeMap<String, MessageSource>> = BTreeMap::new();
+    for lang in &cfg.languages {
+        let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
+        let mut bundle = Bundle::new_concurrent(vec![langid]);
+        bundle.set_use_isolating(false);
+        bundle.set_formatter(Some(format_number));
+        let f = formats.clone();
+        let l = lang.clone();
+        let _ = bundle.add_function("DATE", move |pos, _named| match pos.first() {
+            Some(FluentValue::String(s)) => match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
+                Ok(d) => FluentValue::String(f.long_date(&l, d.year, d.month, d.day).into()),
+                Err(_) => FluentValue::String(s.clone()),
+            },
+            Some(other) => other.clone(),
+            None => FluentValue::Error,
+        });
+        let _ = bundle.add_function("NUMBER", |pos, _named| match pos.first() {
+            Some(FluentValue::Number(n)) => FluentValue::Number(n.clone()),
+            Some(FluentValue::String(s)) => FluentValue::try_number(s).into_owned_number(),
+            _ => FluentValue::Error,
+        });
+        let lang_msgs = messages.entry(lang.clone()).or_default();
+        let dirs = [cfg.theme_dir().join("i18n").join(lang), cfg.root.join("i18n").join(lang)];
+        for (layer, dir) in dirs.iter().enumerate() {
+            for file in ftl_files(dir) {
+                let shown = rel(&cfg.root, &file);
+                let text = match std::fs::read(&file).map(String::from_utf8) {
+                    Ok(Ok(t)) => t,
+                    _ => {
+                        diags.push(Diagnostic::error(&shown, 1, 1, "cannot read this Fluent file as UTF-8 text"));
+                        continue;
+                    }
+                };
+                let text = crate::frontmatter::normalize_newlines(text.trim_start_matches('\u{feff}'));
+                let (res, errors) = match FluentResource::try_new(text.clone()) {
+                    Ok(r) => (r, Vec::new()),
+                    Err((r, e)) => (r, e),
+                };
+                for e in &errors {
+                    let (l, c) = line_col(&text, e.pos.start);
+                    diags.push(
+                        Diagnostic::error(&shown, l, c, format!("Fluent syntax error: {}", e.kind))
+                            .with_hint("a message is `id = text`; continuation lines are indented"),
+                    );
+                }
+                for entry in res.entries() {
+                    if let fluent_syntax::ast::Entry::Message(m) = entry {
+                        let offset = text.find(&format!("{} =", m.id.name)).or_else(|| text.find(m.id.name));
+                        let line = offset.map_or(1, |o| line_col(&text, o).0);
+                        lang_msgs.insert(m.id.name.to_string(), MessageSource { path: shown.clone(), line });
+                    }
+                }
+                if layer == 0 {
+                    if let Err(errs) = bundle.add_resource(res) {
+                        for e in errs {
+                            diags.push(Diagnostic::warning(&shown, 1, 1, format!("{e}")));
+                        }
+                    }
+                } else {
+                    bundle.add_resource_overriding(res);
+                }
+            }
+        }
+        bundles.insert(lang.clone(), bundle);
+    }
+    let chains = cfg.languages.iter().map(|l| (l.clone(), cfg.chain(l).iter().map(|s| s.to_string()).collect())).collect();
+    let i18n = I18n { bundles, chains, messages };
+    // A message missing in one language falls back; say so once, here.
+    let all: BTreeSet<&String> = i18n.messages.values().flat_map(|m| m.keys()).collect();
+    for lang in &cfg.languages {
+        for id in &all {
+            if i18n.messages.get(lang).is_some_and(|m| m.contains_key(*id)) {
+                continue;
+            }
+            let used = i18n.chain(lang).into_iter().skip(1).find(|l| i18n.messages.get(*l).is_some_and(|m| m.contains_key(*id)));
+            let dir = PathBuf::from("i18n").join(lang);
+            diags.push(
+                Diagnostic::warning(
+                    &dir,
+                    1,
+                    1,
+                    match used {
+                        Some(u) => format!("message `{id}` is missing in `{lang}`; the `{u}` text is used"),
+                        None => format!("message `{id}` is missing in `{lang}` and in its fallbacks"),
+                    },
+                )
+                .with_hint(format!("add `{id} = …` to a file in i18n/{lang}/")),
+            );
+        }
+    }
+    (i18n, diags)
+}
+
+trait IntoOwnedNumber {
+    fn into_owned_number(self) -> FluentValue<'static>;
+}
+impl IntoOwnedNumber for FluentValue<'_> {
+    fn into_owned_number(self) -> FluentValue<'static> {
+        match self {
+            FluentValue::Number(n) => FluentValue::Number(n),
+            FluentValue::String(s) => FluentValue::String(s.into_owned().into()),
+            _ => FluentValue::Error,
+        }
+    }
+}
+
+impl I18n {
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.bundles.keys().map(String::as_str)
+    }
+
+    /// `lang` first, then its fallbacks.
+    pub fn chain<'a>(&'a self, lang: &'a str) -> Vec<&'a str> {
+        let mut v = vec![lang];
+        if let Some(c) = self.chains.get(lang) {
+            v.extend(c.iter().map(String::as_str));
+        }
+        v
+    }
+
+    pub fn has(&self, lang: &str, id: &str) -> bool {
+        let (msg, _) = split_id(id);
+        self.bundles.get(lang).is_some_and(|b| b.has_message(msg))
+    }
+
+    /// Formats message `id` (or `id.attribute`) in `lang`, walking the fallback chain.
+    /// Returns `None` when no language of the chain has it.
+    pub fn format(&self, lang: &str, id: &str, args: &[(&str, Arg)]) -> Option<String> {
+        let (msg_id, attr) = split_id(id);
+        let fargs = if args.is_empty() {
+            None
+        } else {
+            let mut a = FluentArgs::new();
+            for (k, v) in args {
+                match v {
+                    Arg::Str(s) => a.set(k.to_string(), FluentValue::String(s.clone().into())),
+                    Arg::Num(n) => a.set(k.to_string(), FluentValue::Number(FluentNumber::new(*n, Default::default()))),
+                }
+            }
+            Some(a)
+        };
+        for l in self.chain(lang) {
+            let Some(bundle) = self.bundles.get(l) else { continue };
+            let Some(message) = bundle.get_message(msg_id) else { continue };
+            let pattern = match attr {
+                Some(a) => message.get_attribute(a).map(|at| at.value()),
+                None => message.value(),
+            };
+            let Some(pattern) = pattern else { continue };
+            let mut errors = Vec::new();
+            let s = bundle.format_pattern(pattern, fargs.as_ref(), &mut errors);
+            return Some(s.into_owned());
+        }
+        None
+    }
+}
+
+fn split_id(id: &str) -> (&str, Option<&str>) {
+    match id.split_once('.') {
+        Some((m, a)) => (m, Some(a)),
+        None => (id, None),
+    }
+}

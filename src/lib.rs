@@ -1,0 +1,9 @@
+pub mod config;
+pub mod diag;
+pub mod format;
+pub mod frontmatter;
+pub mod markdown;
+pub mod slug;
+pub mod typography;
+pub mod yaml;
+pub mod i18n;
