@@ -238,7 +238,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
     }
     let taxonomies = raw.taxonomies.unwrap_or_else(|| vec!["tags".into()]);
     for t in &taxonomies {
-        if !is_plain_name(t) || crate::frontmatter::FIELDS.contains(&t.as_str()) {
+        if !is_plain_name(t) || (t != "tags" && crate::frontmatter::FIELDS.contains(&t.as_str())) {
             diags.push(err("taxonomies", format!("`{t}` cannot be a taxonomy name")).with_hint(
                 "use a lowercase ASCII word that is not a front-matter key, such as `countries`",
             ));

@@ -7,3 +7,8 @@ pub mod slug;
 pub mod typography;
 pub mod yaml;
 pub mod i18n;
+pub mod content;
+pub mod site;
+pub mod render;
+pub mod build;
+pub mod output;

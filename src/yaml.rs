@@ -53,6 +53,9 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
     } else if message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded") {
         msg = "the YAML is nested too deeply or repeats an alias too often".into();
     }
+    if message.contains("did not find expected") || message.contains("mapping values are not allowed") || message.contains("found character that cannot start") {
+        hint = Some("check the quotes and the indentation; a value with `:` or `\"` inside can be written in single quotes: title: 'Форум \"Диалог\"'".into());
+    }
     if message.contains("invalid type") {
         hint = Some(type_hint(&message));
     }

@@ -1,0 +1,16 @@
+site-title = Assembly of the Peoples of the Silk Road
+site-description = Press service of an international civic assembly: meetings, agreements, forums and expeditions
+tag-public-diplomacy = public diplomacy
+tag-youth = youth
+tag-culture = culture
+tag-education = education
+tag-ecology = ecology
+tag-sco = SCO
+tag-agreements = agreements
+tag-forums = forums
+tag-round-tables = round tables
+tag-expeditions = expeditions
+tag-media = media
+tag-volunteering = volunteering
+tag-heritage = heritage
+tag-economy = economy

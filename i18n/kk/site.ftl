@@ -1,0 +1,16 @@
+site-title = Жібек жолы халықтарының ассамблеясы
+site-description = Халықаралық қоғамдық ассамблеяның баспасөз қызметі: кездесулер, келісімдер, форумдар және экспедициялар
+tag-public-diplomacy = қоғамдық дипломатия
+tag-youth = жастар
+tag-culture = мәдениет
+tag-education = білім
+tag-ecology = экология
+tag-sco = ШЫҰ
+tag-agreements = келісімдер
+tag-forums = форумдар
+tag-round-tables = дөңгелек үстелдер
+tag-expeditions = экспедициялар
+tag-media = медиа
+tag-volunteering = еріктілік
+tag-heritage = мұра
+tag-economy = экономика

@@ -1,0 +1,16 @@
+site-title = Ассамблея народов Шёлкового пути
+site-description = Пресс-служба международной общественной ассамблеи: встречи, соглашения, форумы и экспедиции
+tag-public-diplomacy = публичная дипломатия
+tag-youth = молодёжь
+tag-culture = культура
+tag-education = образование
+tag-ecology = экология
+tag-sco = ШОС
+tag-agreements = соглашения
+tag-forums = форумы
+tag-round-tables = круглые столы
+tag-expeditions = экспедиции
+tag-media = медиа
+tag-volunteering = волонтёрство
+tag-heritage = наследие
+tag-economy = экономика

@@ -1,0 +1,16 @@
+site-title = Ipak yoʻli xalqlari assambleyasi
+site-description = Xalqaro jamoat assambleyasining matbuot xizmati: uchrashuvlar, kelishuvlar, forumlar va ekspeditsiyalar
+tag-public-diplomacy = xalq diplomatiyasi
+tag-youth = yoshlar
+tag-culture = madaniyat
+tag-education = taʼlim
+tag-ecology = ekologiya
+tag-sco = SHHT
+tag-agreements = kelishuvlar
+tag-forums = forumlar
+tag-round-tables = davra suhbatlari
+tag-expeditions = ekspeditsiyalar
+tag-media = media
+tag-volunteering = volontyorlik
+tag-heritage = meros
+tag-economy = iqtisodiyot

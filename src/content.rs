@@ -1,0 +1,233 @@
+//! Loading content: walk `content/`, group files into bundles (one folder, one file per
+//! language, assets beside them), and read each Markdown file once.
+
+use crate::config::{SiteConfig, normalize_lang};
+use crate::diag::{Diagnostic, rel};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Report,
+    Page,
+}
+
+/// One Markdown file, read and normalized (no BOM, `\n` line ends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the site root, as shown in messages.
+    pub shown: PathBuf,
+    pub lang: String,
+    pub text: String,
+}
+
+/// A folder of translations and their assets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceBundle {
+    /// Path under `content/` with `/` separators and NFC names: `reports/2025-04-28-visit`.
+    pub dir: String,
+    pub kind: Kind,
+    pub abs_dir: PathBuf,
+    /// Asset paths relative to the bundle folder (`photo.jpg`, `docs/plan.pdf`), sorted.
+    pub assets: Vec<String>,
+    /// By language, in no particular order.
+    pub files: Vec<SourceFile>,
+}
+
+fn ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// `index.ru.md` → (`index`, Some(`ru`)); `index.md` → (`index`, None).
+fn split_name(name: &str) -> Option<(&str, Option<&str>)> {
+    let stem = name.strip_suffix(".md")?;
+    Some(match stem.rsplit_once('.') {
+        Some((base, lang)) => (base, Some(lang)),
+        None => (stem, None),
+    })
+}
+
+/// Reads all bundles under `content/`. Problems with single files do not stop the others.
+pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
+    let root = &cfg.root;
+    let content = cfg.content_dir();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::warning(PathBuf::from("content"), 1, 1, "there is no content/ folder; the site has no pages")
+                .with_hint("`dastan new report <name> --lang <code>` creates the first report"),
+        );
+        return (Vec::new(), diags);
+    }
+    // Bundles by their folder (content-relative, NFC).
+    let mut bundles: BTreeMap<String, SourceBundle> = BTreeMap::new();
+    let mut loose_files: Vec<(PathBuf, String)> = Vec::new();
+    let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    let walker = walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(ignored));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                diags.push(Diagnostic::error(p, 1, 1, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if entry.file_type().is_symlink() {
+            diags.push(
+                Diagnostic::warning(rel(root, entry.path()), 1, 1, "symbolic links in content/ are skipped")
+                    .with_hint("copy the file into the folder instead"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            diags.push(Diagnostic::error(rel(root, path), 1, 1, "the file name is not valid Unicode"));
+            continue;
+        };
+        let parent = path.parent().unwrap_or(&content);
+        let dir = content_dir_key(&content, parent);
+        if let Some((base, _)) = split_name(name)
+            && base == "index"
+        {
+            let kind = if dir.starts_with("reports/") { Kind::Report } else { Kind::Page };
+            bundles.entry(dir.clone()).or_insert_with(|| SourceBundle {
+                dir,
+                kind,
+                abs_dir: parent.to_path_buf(),
+                assets: Vec::new(),
+                files: Vec::new(),
+            });
+        } else if name.ends_with(".md") && !dir.starts_with("reports") {
+            // `content/contacts.ru.md`: a one-file page.
+            let (base, _) = split_name(name).unwrap_or((name, None));
+            let key = if dir.is_empty() { base.nfc().collect() } else { format!("{dir}/{}", base.nfc().collect::<String>()) };
+            bundles.entry(key.clone()).or_insert_with(|| SourceBundle {
+                dir: key,
+                kind: Kind::Page,
+                abs_dir: parent.to_path_buf(),
+                assets: Vec::new(),
+                files: Vec::new(),
+            });
+        }
+        loose_files.push((path.to_path_buf(), name.to_string()));
+    }
+    // Second pass: every file joins its bundle as a translation or as an asset.
+    for (path, name) in loose_files {
+        let parent = path.parent().unwrap_or(&content);
+        let dir = content_dir_key(&content, parent);
+        let shown = rel(root, &path);
+        if let Some((base, lang)) = split_name(&name) {
+            let key = if base == "index" {
+                dir.clone()
+            } else if dir.is_empty() {
+                base.nfc().collect()
+            } else {
+                format!("{dir}/{}", base.nfc().collect::<String>())
+            };
+            let Some(bundle) = bundles.get_mut(&key) else {
+                diags.push(
+                    Diagnostic::error(&shown, 1, 1, "a report must be a folder with `index.<lang>.md`")
+                        .with_hint(format!("move it to content/reports/{}/index.{}.md", base, cfg.default_language)),
+                );
+                continue;
+            };
+            let lang = match lang {
+                None => cfg.default_language.clone(),
+                Some(l) => match normalize_lang(l).filter(|c| cfg.has_language(c)) {
+                    Some(c) => c,
+                    None => {
+                        diags.push(
+                            Diagnostic::error(&shown, 1, 1, format!("`{l}` is not a language of this site"))
+                                .with_hint(format!("the site's languages are: {}", cfg.languages.join(", "))),
+                        );
+                        continue;
+                    }
+                },
+            };
+            if let Some(other) = bundle.files.iter().find(|f| f.lang == lang) {
+                diags.push(
+                    Diagnostic::error(&shown, 1, 1, format!("a second `{lang}` file in one bundle"))
+                        .with_hint(format!("{} is already the `{lang}` version", other.shown.display())),
+                );
+                continue;
+            }
+            match read_text(&path) {
+                Ok(text) => bundle.files.push(SourceFile { shown, lang, text }),
+                Err(d) => diags.push(d.located(&shown).with_hint("save the file as UTF-8 in your editor")),
+            }
+        } else {
+            // An asset belongs to the nearest bundle folder above it.
+            let mut dir = dir;
+            loop {
+                if let Some(b) = bundles.get_mut(&dir) {
+                    let sub = path.strip_prefix(&b.abs_dir).map(|p| p.to_string_lossy().replace('\\', "/"));
+                    if let Ok(sub) = sub {
+                        b.assets.push(sub.nfc().collect());
+                    }
+                    break;
+                }
+                match dir.rfind('/') {
+                    Some(i) => dir.truncate(i),
+                    None if !dir.is_empty() => dir.clear(),
+                    None => break,
+                }
+            }
+        }
+    }
+    let mut out: Vec<SourceBundle> = bundles.into_values().filter(|b| !b.files.is_empty()).collect();
+    for b in &mut out {
+        b.assets.sort();
+        b.files.sort_by(|a, b2| {
+            let pos = |l: &str| cfg.languages.iter().position(|x| x == l).unwrap_or(usize::MAX);
+            pos(&a.lang).cmp(&pos(&b2.lang))
+        });
+    }
+    (out, diags)
+}
+
+fn content_dir_key(content: &Path, dir: &Path) -> String {
+    let r = dir.strip_prefix(content).unwrap_or(Path::new(""));
+    let parts: Vec<String> = r.components().map(|c| c.as_os_str().to_string_lossy().nfc().collect()).collect();
+    parts.join("/")
+}
+
+struct ReadError {
+    line: usize,
+    message: String,
+}
+
+impl ReadError {
+    fn located(self, shown: &Path) -> Diagnostic {
+        Diagnostic::error(shown, self.line, 1, self.message)
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError { line: 1, message: format!("cannot read: {e}") })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..good].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(ReadError {
+                line,
+                message: "the file is not UTF-8 text".into(),
+            });
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(crate::frontmatter::normalize_newlines(text))
+}

@@ -1,0 +1,184 @@
+//! Writing the site: the output folder is checked, the new site is written beside it and
+//! swapped in whole, so a failed or interrupted build never leaves a half-written site.
+//! The only module (with `serve`) that writes files.
+
+use crate::diag::Diagnostic;
+use crate::render::{Data, OutputFile};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Lexically normalized absolute path (no `.` or `..`), with symlinks of the existing part resolved.
+fn absolute(base: &Path, p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    // Resolve symlinks in the longest existing prefix.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => break,
+        }
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        real.push(n);
+    }
+    real
+}
+
+/// Decides where the site goes, refusing folders it must never replace.
+pub fn resolve_output_dir(root: &Path, configured: &Path, allow_outside: bool) -> Result<PathBuf, Diagnostic> {
+    let root = absolute(Path::new("/"), &root.canonicalize().unwrap_or_else(|_| root.to_path_buf()));
+    let out = absolute(&root, configured);
+    let shown = configured.display().to_string();
+    let refuse = |why: &str| {
+        Diagnostic::error(PathBuf::from(crate::config::CONFIG_FILE), 1, 1, format!("refusing to write the site into `{shown}`: {why}"))
+            .with_hint("choose a new folder inside the site, such as `public`")
+    };
+    if out.parent().is_none() {
+        return Err(refuse("it is the file system root"));
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute(Path::new("/"), &home) == out
+    {
+        return Err(refuse("it is the home folder"));
+    }
+    if out == root {
+        return Err(refuse("it is the site folder itself"));
+    }
+    if root.starts_with(&out) {
+        return Err(refuse("it contains the site"));
+    }
+    for source in ["content", "static", "themes", "i18n"] {
+        if out.starts_with(root.join(source)) {
+            return Err(refuse(&format!("it is inside the site's {source}/ folder")));
+        }
+    }
+    if out.join("content").exists() || out.join(crate::config::CONFIG_FILE).exists() {
+        return Err(refuse("it holds a content/ folder or a site.yaml"));
+    }
+    if !out.starts_with(&root) && !allow_outside {
+        return Err(refuse("it is outside the site folder")
+            .with_hint("pass --allow-outside-output if you really want the site written there"));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(refuse("it is a file"));
+    }
+    Ok(out)
+}
+
+/// A path inside the output folder, or `None` if it would leave it.
+fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
+    let mut p = base.to_path_buf();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains('\\') || s.contains('\0') => return None,
+            s => p.push(s),
+        }
+    }
+    (p != base).then_some(p)
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".dastan-{tag}-{name}-{}", std::process::id()))
+}
+
+/// Removes what an interrupted earlier run may have left beside the output folder.
+pub fn clean_leftovers(out: &Path) {
+    let Some(parent) = out.parent() else { return };
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let Ok(rd) = std::fs::read_dir(parent) else { return };
+    for e in rd.filter_map(Result::ok) {
+        let n = e.file_name().to_string_lossy().to_string();
+        for tag in ["tmp", "old"] {
+            let prefix = format!(".dastan-{tag}-{name}-");
+            if n.starts_with(&prefix) && n[prefix.len()..].chars().all(|c| c.is_ascii_digit()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Writes `files` into a fresh folder beside `out`, then swaps it in.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+    clean_leftovers(out);
+    let tmp = sibling(out, "tmp");
+    let result = write_tree(&tmp, files).and_then(|()| swap(&tmp, out));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Writes the files under `dir` (which is created and must not exist yet).
+pub fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut dirs = BTreeSet::new();
+    let mut targets = Vec::with_capacity(files.len());
+    for f in files {
+        let Some(path) = safe_join(dir, &f.path) else {
+            return Err(io::Error::other(format!("refusing to write `{}` outside the output folder", f.path)));
+        };
+        if let Some(parent) = path.parent() {
+            dirs.insert(parent.to_path_buf());
+        }
+        targets.push((path, &f.data));
+    }
+    for d in dirs {
+        std::fs::create_dir_all(d)?;
+    }
+    targets.par_iter().try_for_each(|(path, data)| match data {
+        Data::Bytes(b) => std::fs::write(path, b),
+        Data::Copy(src) => std::fs::copy(src, path).map(|_| ()),
+    })
+}
+
+fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        std::fs::rename(out, &old)?;
+        if let Err(e) = std::fs::rename(tmp, out) {
+            // Put the previous site back.
+            let _ = std::fs::rename(&old, out);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(tmp, out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_stay_inside() {
+        let b = Path::new("/x/out");
+        assert_eq!(safe_join(b, "ru/index.html"), Some(PathBuf::from("/x/out/ru/index.html")));
+        assert_eq!(safe_join(b, "../etc/passwd"), None);
+        assert_eq!(safe_join(b, ""), None);
+    }
+}

@@ -1,0 +1,750 @@
+//! Rendering: Markdown bodies, typed contexts, templates, feeds and the sitemap, in parallel.
+//! Returns the files of the site in memory; nothing here writes to disk.
+
+pub mod context;
+pub mod feeds;
+pub mod links;
+pub mod templates;
+
+use crate::config::SiteConfig;
+use crate::content::Kind;
+use crate::diag::Diagnostic;
+use crate::format::Formats;
+use crate::i18n::{Arg, I18n};
+use crate::markdown::{self, MdInput, Rendered};
+use crate::site::{Site, alias_path};
+use context::*;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub data: Data,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Data {
+    Bytes(Vec<u8>),
+    /// Copied from this file as it is.
+    Copy(PathBuf),
+}
+
+/// Everything `render` needs, borrowed.
+pub struct Inputs<'a> {
+    pub cfg: &'a SiteConfig,
+    pub site: &'a Site,
+    pub i18n: Arc<I18n>,
+    pub formats: Arc<Formats>,
+    pub serving: bool,
+}
+
+struct Renderer<'a> {
+    cfg: &'a SiteConfig,
+    site: &'a Site,
+    i18n: &'a I18n,
+    formats: &'a Formats,
+    templates: &'a templates::Templates,
+    bodies: Vec<Rendered>,
+    summaries: Vec<Option<SummaryCtx>>,
+    nav: BTreeMap<String, Vec<NavItem>>,
+    names: BTreeMap<String, String>,
+    fallback_paths: Vec<(String, usize)>,
+}
+
+enum Job {
+    Page(usize),
+    Fallback { lang: String, original: usize, path: String },
+    Home { lang: String, number: usize },
+    Terms { lang: String, taxonomy: String },
+    Term { lang: String, taxonomy: String, term: usize, number: usize },
+    NotFound { lang: String, root: bool },
+    Chooser,
+    Alias { page: usize, path: String },
+}
+
+pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let cfg = inp.cfg;
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+
+    let (asset_map, asset_files) = feeds::theme_assets(cfg, &mut diags);
+    files.extend(asset_files);
+    files.extend(feeds::site_static(cfg, &mut diags));
+    let names: BTreeMap<String, String> = cfg
+        .languages
+        .iter()
+        .map(|l| (l.clone(), inp.i18n.format(l, "language-name", &[]).unwrap_or_else(|| l.clone())))
+        .collect();
+    let site_ctx = SiteCtx {
+        base_url: cfg.base_url.clone(),
+        base_path: cfg.base_path.clone(),
+        default_language: cfg.default_language.clone(),
+        languages: cfg
+            .languages
+            .iter()
+            .map(|l| LanguageCtx { code: l.clone(), name: names[l].clone(), home: format!("{}{l}/", cfg.base_path) })
+            .collect(),
+        extra: cfg.extra.clone(),
+        serving: inp.serving,
+    };
+    let templates = match templates::Templates::load(
+        &cfg.root,
+        &cfg.theme_dir().join("templates"),
+        inp.i18n.clone(),
+        Arc::new(asset_map),
+        &site_ctx,
+    ) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return (files, diags);
+        }
+    };
+
+    // Markdown, in parallel; each page's links resolved against the linked site.
+    let index = links::LinkIndex::new(inp.site, &cfg.base_path);
+    let bodies: Vec<Rendered> = inp
+        .site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let resolver = links::PageResolver { index: &index, site: inp.site, page: p.id };
+            markdown::render(
+                &MdInput { body: &p.body, body_line: p.body_line, path: &p.source, lang: &p.lang, unsafe_html: cfg.unsafe_html },
+                &resolver,
+            )
+        })
+        .collect();
+    for b in &bodies {
+        diags.extend(b.diagnostics.iter().cloned());
+    }
+
+    let mut r = Renderer {
+        cfg,
+        site: inp.site,
+        i18n: &inp.i18n,
+        formats: &inp.formats,
+        templates: &templates,
+        bodies,
+        summaries: Vec::new(),
+        nav: BTreeMap::new(),
+        names,
+        fallback_paths: Vec::new(),
+    };
+    r.summaries = inp.site.pages.iter().map(|p| (p.kind == Kind::Report).then(|| r.summary(p.id))).collect();
+    r.nav = cfg.languages.iter().map(|l| (l.clone(), r.nav_for(l))).collect();
+    r.fallback_paths = r.fallback_pages();
+
+    let jobs = r.jobs();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| r.run(j)).collect();
+    for res in results {
+        match res {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    files.extend(feeds::feeds(&r));
+    files.push(feeds::sitemap(&r));
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        data: Data::Bytes(format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", cfg.base_url).into_bytes()),
+    });
+    for b in &inp.site.bundles {
+        if b.pages.is_empty() {
+            continue;
+        }
+        for a in &b.assets {
+            files.push(OutputFile { path: format!("{}{a}", b.asset_path), data: Data::Copy(b.abs_dir.join(a)) });
+        }
+    }
+    (files, diags)
+}
+
+/// First 160 characters of a text, cut at a word.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':', ' ']))
+}
+
+/// JSON for a `<script>` element: nothing in it can close the element.
+pub fn script_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+impl<'a> Renderer<'a> {
+    fn msg(&self, lang: &str, id: &str, args: &[(&str, Arg)]) -> String {
+        self.i18n.format(lang, id, args).unwrap_or_else(|| id.to_string())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.cfg.base_path)
+    }
+
+    fn abs(&self, path: &str) -> String {
+        format!("{}{path}", self.cfg.base_url)
+    }
+
+    fn site_title(&self, lang: &str) -> String {
+        self.msg(lang, "site-title", &[])
+    }
+
+    fn date(&self, lang: &str, d: &crate::frontmatter::PageDate) -> String {
+        self.formats.long_date(lang, d.year, d.month, d.day)
+    }
+
+    fn og_locale(&self, lang: &str) -> String {
+        self.i18n.format(lang, "og-locale", &[]).unwrap_or_else(|| lang.replace('-', "_"))
+    }
+
+    fn term_name(&self, lang: &str, taxonomy: &str, key: &str) -> String {
+        let slug = crate::slug::slugify_nonempty(key, lang);
+        let ids = if taxonomy == "tags" { vec![format!("tag-{slug}"), format!("tags-{slug}")] } else { vec![format!("{taxonomy}-{slug}")] };
+        ids.iter().find_map(|id| self.i18n.format(lang, id, &[])).unwrap_or_else(|| key.to_string())
+    }
+
+    fn term_path(&self, lang: &str, taxonomy: &str, slug: &str) -> String {
+        format!("{lang}/{taxonomy}/{slug}/")
+    }
+
+    fn cover(&self, page: usize) -> Option<CoverCtx> {
+        let p = self.site.page(page);
+        let c = p.meta.cover.as_ref()?;
+        let src = c.src.as_ref()?;
+        let b = &self.site.bundles[p.bundle];
+        let clean = crate::site::clean_relative(src)?;
+        Some(CoverCtx {
+            src: self.url(&format!("{}{clean}", b.asset_path)),
+            alt: c.alt.clone().map(|a| markdown::typeset(&a, &p.lang)).unwrap_or_default(),
+            credit: c.credit.clone().map(|a| markdown::typeset(&a, &p.lang)),
+        })
+    }
+
+    fn summary(&self, id: usize) -> SummaryCtx {
+        let p = self.site.page(id);
+        let body = &self.bodies[id];
+        let summary = match &p.meta.summary {
+            Some(s) => format!("<p>{}</p>", feeds::xml_escape(&markdown::typeset(s, &p.lang))),
+            None => body.summary_html.clone(),
+        };
+        let d = p.meta.date.clone().unwrap_or_default_date();
+        SummaryCtx {
+            title: markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang),
+            url: self.url(&p.path),
+            date: self.date(&p.lang, &d),
+            date_iso: d.rfc3339.clone(),
+            location: p.meta.location.clone(),
+            summary,
+            cover: self.cover(id),
+            machine_translated: p.meta.machine_translated,
+        }
+    }
+
+    fn description(&self, id: usize) -> String {
+        let p = self.site.page(id);
+        let text = match &p.meta.summary {
+            Some(s) => markdown::typeset(s, &p.lang),
+            None => self.bodies[id].summary_text.clone(),
+        };
+        shorten(&text, 160)
+    }
+
+    fn nav_for(&self, lang: &str) -> Vec<NavItem> {
+        let mut v = vec![NavItem { title: self.msg(lang, "nav-home", &[]), href: self.url(&format!("{lang}/")), current: false }];
+        let mut pages: Vec<&crate::site::Page> =
+            self.site.pages.iter().filter(|p| p.kind == Kind::Page && p.lang == lang).collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        for p in pages {
+            v.push(NavItem { title: p.meta.title.clone().unwrap_or_default(), href: self.url(&p.path), current: false });
+        }
+        for tax in &self.cfg.taxonomies {
+            v.push(NavItem {
+                title: self.msg(lang, &format!("taxonomy-{tax}"), &[]),
+                href: self.url(&format!("{lang}/{tax}/")),
+                current: false,
+            });
+        }
+        v
+    }
+
+    /// Reports missing in a language, shown there in a fallback language (opt-in).
+    fn fallback_pages(&self) -> Vec<(String, usize)> {
+        if !self.cfg.fallback_pages {
+            return Vec::new();
+        }
+        let taken: std::collections::HashSet<&str> = self.site.pages.iter().map(|p| p.path.as_str()).collect();
+        let mut out = Vec::new();
+        for b in &self.site.bundles {
+            if b.kind != Kind::Report || b.pages.is_empty() {
+                continue;
+            }
+            for lang in &self.cfg.languages {
+                if b.pages.iter().any(|(l, _)| l == lang) {
+                    continue;
+                }
+                let Some(original) = self.cfg.chain(lang).iter().skip(1).find_map(|l| b.pages.iter().find(|(pl, _)| pl == l).map(|(_, id)| *id))
+                else {
+                    continue;
+                };
+                let path = format!("{lang}/reports/{}/", self.site.page(original).slug);
+                if !taken.contains(path.as_str()) {
+                    out.push((path, original));
+                }
+            }
+        }
+        out
+    }
+
+    fn fallback_of(&self, lang: &str, original: usize) -> Option<&str> {
+        self.fallback_paths.iter().find(|(p, id)| *id == original && p.starts_with(&format!("{lang}/"))).map(|(p, _)| p.as_str())
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs: Vec<Job> = self.site.pages.iter().map(|p| Job::Page(p.id)).collect();
+        for (path, original) in &self.fallback_paths {
+            let lang = path.split('/').next().unwrap_or_default().to_string();
+            jobs.push(Job::Fallback { lang, original: *original, path: path.clone() });
+        }
+        for lang in &self.cfg.languages {
+            let n = self.site.reports.get(lang).map_or(0, Vec::len);
+            let pages = n.div_ceil(self.cfg.paginate).max(1);
+            for number in 1..=pages {
+                jobs.push(Job::Home { lang: lang.clone(), number });
+            }
+            for tax in &self.cfg.taxonomies {
+                jobs.push(Job::Terms { lang: lang.clone(), taxonomy: tax.clone() });
+                let terms = self.site.terms.get(lang).and_then(|t| t.get(tax)).map_or(&[][..], Vec::as_slice);
+                for (ti, term) in terms.iter().enumerate() {
+                    for number in 1..=term.pages.len().div_ceil(self.cfg.paginate).max(1) {
+                        jobs.push(Job::Term { lang: lang.clone(), taxonomy: tax.clone(), term: ti, number });
+                    }
+                }
+            }
+            jobs.push(Job::NotFound { lang: lang.clone(), root: false });
+        }
+        jobs.push(Job::NotFound { lang: self.cfg.default_language.clone(), root: true });
+        jobs.push(Job::Chooser);
+        for p in &self.site.pages {
+            for a in &p.meta.aliases {
+                if let Some(path) = alias_path(a) {
+                    jobs.push(Job::Alias { page: p.id, path });
+                }
+            }
+        }
+        jobs
+    }
+
+    fn head(&self, lang: &str, title: String, description: String, path: &str, alternates: Vec<Alternate>, kind: &'static str) -> Head {
+        let locale_alternates = alternates
+            .iter()
+            .filter(|a| a.hreflang != lang && a.hreflang != "x-default")
+            .map(|a| self.og_locale(&a.hreflang))
+            .collect();
+        Head {
+            title,
+            description,
+            canonical: self.abs(path),
+            alternates,
+            og: OpenGraph { kind, locale: self.og_locale(lang), locale_alternates, image: None, image_alt: None },
+            feed: self.url(&format!("{lang}/atom.xml")),
+            noindex: false,
+            json_ld: None,
+        }
+    }
+
+    /// Alternates among pages that exist: `(lang, path)` pairs, plus x-default.
+    fn alternates(&self, versions: &[(String, String)]) -> Vec<Alternate> {
+        let mut v: Vec<Alternate> = versions.iter().map(|(l, p)| Alternate { hreflang: l.clone(), href: self.abs(p) }).collect();
+        let default = versions.iter().find(|(l, _)| *l == self.cfg.default_language).or_else(|| versions.first());
+        if let Some((_, p)) = default {
+            v.push(Alternate { hreflang: "x-default".into(), href: self.abs(p) });
+        }
+        v
+    }
+
+    fn switcher(&self, lang: &str, versions: &[(String, String)], fallbacks: &[(String, String)]) -> Vec<SwitchItem> {
+        self.cfg
+            .languages
+            .iter()
+            .map(|l| {
+                let href = versions.iter().find(|(vl, _)| vl == l).map(|(_, p)| self.url(p));
+                let fallback = fallbacks.iter().find(|(vl, _)| vl == l).map(|(_, p)| self.url(p));
+                SwitchItem {
+                    lang: l.clone(),
+                    name: self.names.get(l).cloned().unwrap_or_else(|| l.clone()),
+                    href: href.clone().or(fallback.clone()),
+                    current: l == lang,
+                    fallback: href.is_none() && fallback.is_some(),
+                }
+            })
+            .collect()
+    }
+
+    fn homes(&self) -> Vec<(String, String)> {
+        self.cfg.languages.iter().map(|l| (l.clone(), format!("{l}/"))).collect()
+    }
+
+    fn page_ctx(&self, id: usize, lang: &str) -> PageCtx {
+        let p = self.site.page(id);
+        let body = &self.bodies[id];
+        let tags = p
+            .meta
+            .taxonomies
+            .get("tags")
+            .map(|terms| {
+                terms
+                    .iter()
+                    .map(|t| {
+                        let slug = crate::slug::slugify_nonempty(t, &p.lang);
+                        TermLink { name: self.term_name(lang, "tags", t), href: self.url(&self.term_path(lang, "tags", &slug)) }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        PageCtx {
+            kind: p.kind,
+            title: markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang),
+            url: self.url(&p.path),
+            date: p.meta.date.as_ref().map(|d| self.date(lang, d)),
+            date_iso: p.meta.date.as_ref().map(|d| d.rfc3339.clone()),
+            updated: p.meta.updated.as_ref().map(|d| self.date(lang, d)),
+            updated_iso: p.meta.updated.as_ref().map(|d| d.rfc3339.clone()),
+            location: p.meta.location.as_ref().map(|s| markdown::typeset(s, &p.lang)),
+            event: p.meta.event.as_ref().map(|s| markdown::typeset(s, &p.lang)),
+            tags,
+            cover: self.cover(id),
+            content: body.html.clone(),
+            summary: self.description(id),
+            source: p.meta.source.as_ref().map(|s| SourceCtx { name: s.name.clone(), url: s.url.clone() }),
+            machine_translated: p.meta.machine_translated,
+            content_lang: p.lang.clone(),
+            fallback_from: (p.lang != lang).then(|| p.lang.clone()),
+            extra: p.meta.extra.clone(),
+            word_count: body.word_count,
+        }
+    }
+
+    fn json_ld(&self, id: usize, page: &PageCtx) -> String {
+        let p = self.site.page(id);
+        let org = serde_json::json!({"@type": "Organization", "name": self.site_title(&p.lang), "url": self.abs(&format!("{}/", p.lang))});
+        let mut v = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": page.title,
+            "inLanguage": p.lang,
+            "url": self.abs(&p.path),
+            "mainEntityOfPage": self.abs(&p.path),
+            "description": page.summary,
+            "publisher": org.clone(),
+            "author": org,
+        });
+        if let Some(d) = &p.meta.date {
+            v["datePublished"] = d.rfc3339.clone().into();
+            v["dateModified"] = p.meta.updated.as_ref().unwrap_or(d).rfc3339.clone().into();
+        }
+        if let Some(c) = &page.cover {
+            v["image"] = format!("{}{}", origin(&self.cfg.base_url), c.src).into();
+        }
+        if let Some(l) = &page.location {
+            v["contentLocation"] = serde_json::json!({"@type": "Place", "name": l});
+        }
+        if let Some(e) = &page.event {
+            v["about"] = serde_json::json!({"@type": "Event", "name": e});
+        }
+        script_json(&v)
+    }
+
+    fn pager(&self, base: &str, number: usize, total: usize) -> Pager {
+        let href = |n: usize| if n == 1 { self.url(base) } else { self.url(&format!("{base}page/{n}/")) };
+        Pager {
+            current: number,
+            total,
+            prev: (number > 1).then(|| href(number - 1)),
+            next: (number < total).then(|| href(number + 1)),
+            pages: (1..=total).map(|n| PagerLink { number: n, href: href(n), current: n == number }).collect(),
+        }
+    }
+
+    fn list_path(base: &str, number: usize) -> String {
+        if number == 1 { base.to_string() } else { format!("{base}page/{number}/") }
+    }
+
+    fn run(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let empty_nav: Vec<NavItem> = Vec::new();
+        let nav = |lang: &str| self.nav.get(lang).unwrap_or(&empty_nav).as_slice();
+        match job {
+            Job::Page(id) => {
+                let p = self.site.page(*id);
+                let versions: Vec<(String, String)> =
+                    self.site.translations(*id).iter().map(|(l, i)| (l.clone(), self.site.page(*i).path.clone())).collect();
+                let fallbacks: Vec<(String, String)> = self
+                    .cfg
+                    .languages
+                    .iter()
+                    .filter_map(|l| self.fallback_of(l, self.site.translations(*id).first().map_or(*id, |(_, i)| *i)).map(|p| (l.clone(), p.to_string())))
+                    .collect();
+                let page = self.page_ctx(*id, &p.lang);
+                let kind = if p.kind == Kind::Report { "report" } else { "page" };
+                let mut head = self.head(
+                    &p.lang,
+                    format!("{} — {}", page.title, self.site_title(&p.lang)),
+                    page.summary.clone(),
+                    &p.path,
+                    self.alternates(&versions),
+                    if p.kind == Kind::Report { "article" } else { "website" },
+                );
+                if let Some(c) = &page.cover {
+                    head.og.image = Some(format!("{}{}", origin(&self.cfg.base_url), c.src));
+                    head.og.image_alt = Some(c.alt.clone());
+                }
+                if p.kind == Kind::Report {
+                    head.json_ld = Some(self.json_ld(*id, &page));
+                }
+                let ctx = Ctx {
+                    lang: &p.lang,
+                    kind,
+                    head,
+                    switcher: self.switcher(&p.lang, &versions, &fallbacks),
+                    nav: nav(&p.lang),
+                    home: self.url(&format!("{}/", p.lang)),
+                    page: Some(page),
+                    list: None,
+                    terms: None,
+                    redirect: None,
+                };
+                self.html(&format!("{}index.html", p.path), if p.kind == Kind::Report { "report.html" } else { "page.html" }, &ctx)
+            }
+            Job::Fallback { lang, original, path } => {
+                let p = self.site.page(*original);
+                let versions: Vec<(String, String)> =
+                    self.site.translations(*original).iter().map(|(l, i)| (l.clone(), self.site.page(*i).path.clone())).collect();
+                let page = self.page_ctx(*original, lang);
+                let mut head = self.head(
+                    lang,
+                    format!("{} — {}", page.title, self.site_title(lang)),
+                    page.summary.clone(),
+                    &p.path,
+                    Vec::new(),
+                    "article",
+                );
+                head.canonical = self.abs(&p.path);
+                let fallbacks = vec![(lang.clone(), path.clone())];
+                let ctx = Ctx {
+                    lang,
+                    kind: "report",
+                    head,
+                    switcher: self.switcher(lang, &versions, &fallbacks),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: Some(page),
+                    list: None,
+                    terms: None,
+                    redirect: None,
+                };
+                self.html(&format!("{path}index.html"), "report.html", &ctx)
+            }
+            Job::Home { lang, number } => {
+                let ids = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
+                let total = ids.len().div_ceil(self.cfg.paginate).max(1);
+                let base = format!("{lang}/");
+                let path = Self::list_path(&base, *number);
+                let items = ids
+                    .iter()
+                    .skip((number - 1) * self.cfg.paginate)
+                    .take(self.cfg.paginate)
+                    .filter_map(|id| self.summaries[*id].as_ref())
+                    .collect();
+                let versions = if *number == 1 { self.homes() } else { vec![(lang.clone(), path.clone())] };
+                let title = if *number == 1 {
+                    self.site_title(lang)
+                } else {
+                    format!("{} — {}", self.msg(lang, "page-number", &[("number", Arg::Num(*number as f64))]), self.site_title(lang))
+                };
+                let ctx = Ctx {
+                    lang,
+                    kind: "home",
+                    head: self.head(lang, title, self.msg(lang, "site-description", &[]), &path, self.alternates(&versions), "website"),
+                    switcher: self.switcher(lang, &self.homes(), &[]),
+                    nav: nav(lang),
+                    home: self.url(&base),
+                    page: None,
+                    list: Some(ListCtx {
+                        title: self.msg(lang, "latest-reports", &[]),
+                        items,
+                        pager: self.pager(&base, *number, total),
+                        count: ids.len(),
+                    }),
+                    terms: None,
+                    redirect: None,
+                };
+                self.html(&format!("{path}index.html"), "home.html", &ctx)
+            }
+            Job::Terms { lang, taxonomy } => {
+                let terms = self.site.terms.get(lang).and_then(|t| t.get(taxonomy)).map_or(&[][..], Vec::as_slice);
+                let mut counts: Vec<TermCount> = terms
+                    .iter()
+                    .map(|t| TermCount {
+                        name: self.term_name(lang, taxonomy, &t.key),
+                        href: self.url(&self.term_path(lang, taxonomy, &t.slug)),
+                        count: t.pages.len(),
+                    })
+                    .collect();
+                counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+                let path = format!("{lang}/{taxonomy}/");
+                let versions: Vec<(String, String)> = self.cfg.languages.iter().map(|l| (l.clone(), format!("{l}/{taxonomy}/"))).collect();
+                let title = self.msg(lang, &format!("taxonomy-{taxonomy}"), &[]);
+                let ctx = Ctx {
+                    lang,
+                    kind: "terms",
+                    head: self.head(lang, format!("{title} — {}", self.site_title(lang)), title.clone(), &path, self.alternates(&versions), "website"),
+                    switcher: self.switcher(lang, &versions, &[]),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: None,
+                    list: None,
+                    terms: Some(counts),
+                    redirect: None,
+                };
+                self.html(&format!("{path}index.html"), "terms.html", &ctx)
+            }
+            Job::Term { lang, taxonomy, term, number } => {
+                let terms = self.site.terms.get(lang).and_then(|t| t.get(taxonomy)).map_or(&[][..], Vec::as_slice);
+                let t = &terms[*term];
+                let base = self.term_path(lang, taxonomy, &t.slug);
+                let path = Self::list_path(&base, *number);
+                let total = t.pages.len().div_ceil(self.cfg.paginate).max(1);
+                let items = t
+                    .pages
+                    .iter()
+                    .skip((number - 1) * self.cfg.paginate)
+                    .take(self.cfg.paginate)
+                    .filter_map(|id| self.summaries[*id].as_ref())
+                    .collect();
+                // The same term in other languages, when it is a shared key.
+                let versions: Vec<(String, String)> = if *number == 1 {
+                    self.cfg
+                        .languages
+                        .iter()
+                        .filter(|l| self.site.terms.get(*l).and_then(|m| m.get(taxonomy)).is_some_and(|ts| ts.iter().any(|x| x.slug == t.slug)))
+                        .map(|l| (l.clone(), self.term_path(l, taxonomy, &t.slug)))
+                        .collect()
+                } else {
+                    vec![(lang.clone(), path.clone())]
+                };
+                let name = self.term_name(lang, taxonomy, &t.key);
+                let ctx = Ctx {
+                    lang,
+                    kind: "term",
+                    head: self.head(lang, format!("{name} — {}", self.site_title(lang)), name.clone(), &path, self.alternates(&versions), "website"),
+                    switcher: self.switcher(lang, &versions, &[]),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: None,
+                    list: Some(ListCtx { title: name, items, pager: self.pager(&base, *number, total), count: t.pages.len() }),
+                    terms: None,
+                    redirect: None,
+                };
+                self.html(&format!("{path}index.html"), "term.html", &ctx)
+            }
+            Job::NotFound { lang, root } => {
+                let path = if *root { "404.html".to_string() } else { format!("{lang}/404.html") };
+                let mut head = self.head(lang, format!("{} — {}", self.msg(lang, "not-found-title", &[]), self.site_title(lang)), String::new(), &path, Vec::new(), "website");
+                head.noindex = true;
+                let ctx = Ctx {
+                    lang,
+                    kind: "404",
+                    head,
+                    switcher: self.switcher(lang, &self.homes(), &[]),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: None,
+                    list: None,
+                    terms: None,
+                    redirect: None,
+                };
+                self.html(&path, "404.html", &ctx)
+            }
+            Job::Chooser => {
+                let lang = &self.cfg.default_language;
+                let ctx = Ctx {
+                    lang,
+                    kind: "chooser",
+                    head: self.head(lang, self.site_title(lang), self.msg(lang, "site-description", &[]), "", self.alternates(&self.homes()), "website"),
+                    switcher: self.switcher(lang, &self.homes(), &[]),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: None,
+                    list: None,
+                    terms: None,
+                    redirect: Some(self.url(&format!("{lang}/"))),
+                };
+                self.html("index.html", "index.html", &ctx)
+            }
+            Job::Alias { page, path } => {
+                let p = self.site.page(*page);
+                let mut head = self.head(&p.lang, p.meta.title.clone().unwrap_or_default(), String::new(), &p.path, Vec::new(), "website");
+                head.noindex = true;
+                let ctx = Ctx {
+                    lang: &p.lang,
+                    kind: "alias",
+                    head,
+                    switcher: Vec::new(),
+                    nav: nav(&p.lang),
+                    home: self.url(&format!("{}/", p.lang)),
+                    page: None,
+                    list: None,
+                    terms: None,
+                    redirect: Some(self.url(&p.path)),
+                };
+                self.html(&format!("{path}index.html"), "alias.html", &ctx)
+            }
+        }
+    }
+
+    fn html(&self, path: &str, template: &str, ctx: &Ctx) -> Result<OutputFile, Diagnostic> {
+        let s = self.templates.render(template, ctx)?;
+        Ok(OutputFile { path: path.to_string(), data: Data::Bytes(s.into_bytes()) })
+    }
+}
+
+/// `https://example.org/sub/` → `https://example.org`.
+fn origin(base_url: &str) -> &str {
+    let after = base_url.find("://").map_or(0, |i| i + 3);
+    match base_url[after..].find('/') {
+        Some(i) => &base_url[..after + i],
+        None => base_url,
+    }
+}
+
+trait OrDefaultDate {
+    fn unwrap_or_default_date(self) -> crate::frontmatter::PageDate;
+}
+impl OrDefaultDate for Option<crate::frontmatter::PageDate> {
+    fn unwrap_or_default_date(self) -> crate::frontmatter::PageDate {
+        self.unwrap_or(crate::frontmatter::PageDate {
+            ts: 0,
+            year: 1970,
+            month: 1,
+            day: 1,
+            rfc3339: "1970-01-01T00:00:00+00:00".into(),
+            iso_date: "1970-01-01".into(),
+        })
+    }
+}

@@ -1,0 +1,191 @@
+//! The theme's Tera templates, parsed once. The only module that knows about `tera`.
+//!
+//! Functions for templates: `t(key=…, …)` (a Fluent message in the page's language, with
+//! arguments), `asset(path=…)` (URL of a fingerprinted theme file), `url(path=…)`.
+
+use super::context::{Ctx, SiteCtx};
+use crate::diag::{Diagnostic, rel};
+use crate::i18n::{Arg, I18n};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::{Kwargs, State, Tera};
+
+pub struct Templates {
+    tera: Tera,
+    /// Template name → file, relative to the site root.
+    files: HashMap<String, PathBuf>,
+}
+
+fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if e.file_type().is_file()
+            && let Ok(r) = e.path().strip_prefix(dir)
+            && let Some(name) = r.to_str()
+            && !name.split('/').any(|s| s.starts_with('.'))
+        {
+            out.push((name.replace('\\', "/"), e.path().to_path_buf()));
+        }
+    }
+    out
+}
+
+/// Converts a Tera error into a diagnostic at the template's file, line and column.
+fn to_diag(e: &tera::Error, files: &HashMap<String, PathBuf>, fallback: &Path) -> Vec<Diagnostic> {
+    use std::error::Error as _;
+    let file_of = |name: &str| files.get(name).cloned().unwrap_or_else(|| fallback.to_path_buf());
+    let d = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let mut msg = r.message().to_string();
+            let mut src = e.source();
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            let name = if r.filename().is_empty() { fallback.to_string_lossy().to_string() } else { r.filename().to_string() };
+            Diagnostic::error(file_of(&name), span.start_line, span.start_col + 1, format!("template error: {msg}"))
+        }
+        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(
+            file_of(tpl),
+            1,
+            1,
+            format!("template `{tpl}` extends itself through {}", inheritance_chain.join(" → ")),
+        ),
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
+            file_of(tpl),
+            1,
+            1,
+            format!("template `{tpl}` includes itself through {}", include_chain.join(" → ")),
+        ),
+        tera::ErrorKind::MissingParent { current, parent } => {
+            Diagnostic::error(file_of(current), 1, 1, format!("template `{current}` extends `{parent}`, which does not exist"))
+        }
+        other => {
+            // Several problems found while checking templates come as one text of reports:
+            // `error: message` followed by ` --> name:line:col`.
+            let text = other.to_string();
+            let mut found = Vec::new();
+            let mut message = String::new();
+            for line in text.lines() {
+                if let Some(m) = line.strip_prefix("error: ") {
+                    message = m.to_string();
+                } else if let Some(loc) = line.trim_start().strip_prefix("--> ") {
+                    let mut parts = loc.rsplitn(3, ':');
+                    let col = parts.next().and_then(|c| c.parse::<usize>().ok());
+                    let line_no = parts.next().and_then(|c| c.parse::<usize>().ok());
+                    if let (Some(c), Some(l), Some(name)) = (col, line_no, parts.next()) {
+                        found.push(Diagnostic::error(file_of(name), l, c, format!("template error: {message}")));
+                    }
+                }
+            }
+            if found.is_empty() {
+                found.push(Diagnostic::error(fallback, 1, 1, format!("template error: {text}")));
+            }
+            return found;
+        }
+    };
+    vec![d]
+}
+
+fn kwargs_to_args(kwargs: &Kwargs) -> Vec<(String, Arg)> {
+    let mut v = Vec::new();
+    for (k, val) in kwargs.iter() {
+        let key = k.to_string();
+        if key == "key" || key == "lang" {
+            continue;
+        }
+        let arg = if let Some(n) = val.as_number() {
+            Arg::Num(n.as_float())
+        } else if let Some(s) = val.as_str() {
+            Arg::Str(s.to_string())
+        } else {
+            Arg::Str(val.to_string())
+        };
+        v.push((key, arg));
+    }
+    v
+}
+
+impl Templates {
+    /// Parses every file under `themes/<theme>/templates/`.
+    pub fn load(
+        root: &Path,
+        dir: &Path,
+        i18n: Arc<I18n>,
+        assets: Arc<BTreeMap<String, String>>,
+        site: &SiteCtx,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let mut files = HashMap::new();
+        let mut sources = Vec::new();
+        let mut diags = Vec::new();
+        for (name, path) in template_files(dir) {
+            match std::fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    files.insert(name.clone(), rel(root, &path));
+                    sources.push((name, crate::frontmatter::normalize_newlines(&text)));
+                }
+                _ => diags.push(Diagnostic::error(rel(root, &path), 1, 1, "cannot read this template as UTF-8 text")),
+            }
+        }
+        let i = i18n.clone();
+        tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let lang: String = match kwargs.get::<String>("lang")? {
+                Some(l) => l,
+                None => state.get::<String>("lang")?.unwrap_or_default(),
+            };
+            let args = kwargs_to_args(&kwargs);
+            let borrowed: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            i.format(&lang, &key, &borrowed)
+                .ok_or_else(|| tera::Error::message(format!("no language has the message `{key}`")))
+        });
+        let a = assets.clone();
+        let base = site.base_path.clone();
+        tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            match a.get(path.trim_start_matches('/')) {
+                Some(url) => Ok(format!("{base}{url}")),
+                None => Err(tera::Error::message(format!("no file `{path}` in the theme's static/ folder"))),
+            }
+        });
+        let base = site.base_path.clone();
+        tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(format!("{base}{}", path.trim_start_matches('/')))
+        });
+        // Parse one by one first, so that every broken template is reported.
+        for (name, text) in &sources {
+            let mut probe = Tera::new();
+            probe.register_from(&tera);
+            if let Err(e) = probe.add_raw_template(name, text)
+                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. } | tera::ErrorKind::TemplateNotFound(_))
+            {
+                diags.extend(to_diag(&e, &files, &rel(root, &dir.join(name))));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let fallback = rel(root, dir);
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            return Err(to_diag(&e, &files, &fallback));
+        }
+        tera.global_context().insert("site", site);
+        Ok(Templates { tera, files })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn render(&self, name: &str, ctx: &Ctx) -> Result<String, Diagnostic> {
+        let fallback = self.files.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+        let first = |e: tera::Error| to_diag(&e, &self.files, &fallback).into_iter().next().unwrap_or_else(|| Diagnostic::error(&fallback, 1, 1, "template error"));
+        let context = tera::Context::from_serialize(ctx).map_err(first)?;
+        self.tera.render(name, &context).map_err(first)
+    }
+}
