@@ -49,7 +49,12 @@ pub struct Generated {
 impl Generated {
     /// Pages per language (HTML files under `<lang>/`).
     pub fn pages_per_language(&self) -> BTreeMap<String, usize> {
-        let mut m: BTreeMap<String, usize> = self.config.languages.iter().map(|l| (l.clone(), 0)).collect();
+        let mut m: BTreeMap<String, usize> = self
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.clone(), 0))
+            .collect();
         for f in &self.files {
             if f.path.ends_with(".html")
                 && let Some((lang, _)) = f.path.split_once('/')
@@ -83,11 +88,25 @@ pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
     drop(sources);
     diags.extend(d);
     timings.mark("parse+link", &mut t);
-    let (files, d) = render::render(&render::Inputs { cfg: &cfg, site: &site, i18n, formats, serving: opts.serving });
+    let (files, d) = render::render(&render::Inputs {
+        cfg: &cfg,
+        site: &site,
+        i18n,
+        formats,
+        serving: opts.serving,
+    });
     diags.extend(d);
     timings.mark("render", &mut t);
     check_duplicates(&cfg, &files, &mut diags);
-    (Some(Generated { config: cfg, site, files, timings }), diags)
+    (
+        Some(Generated {
+            config: cfg,
+            site,
+            files,
+            timings,
+        }),
+        diags,
+    )
 }
 
 /// A site-level static file that has the same path as a generated one.
@@ -110,21 +129,30 @@ fn check_duplicates(cfg: &SiteConfig, files: &[OutputFile], diags: &mut Diagnost
 /// Generates the site and, when there are no errors, swaps it into the output folder.
 pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
     let (generated, mut diags) = generate(opts);
-    let Some(mut g) = generated else { return (None, diags) };
+    let Some(mut g) = generated else {
+        return (None, diags);
+    };
     if diags.has_errors() {
         return (Some(g), diags);
     }
-    let configured = opts.output.clone().unwrap_or_else(|| g.config.output_dir.clone());
-    let out = match output::resolve_output_dir(&g.config.root, &configured, opts.allow_outside_output) {
-        Ok(o) => o,
-        Err(d) => {
-            diags.push(d);
-            return (Some(g), diags);
-        }
-    };
+    let configured = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| g.config.output_dir.clone());
+    let out =
+        match output::resolve_output_dir(&g.config.root, &configured, opts.allow_outside_output) {
+            Ok(o) => o,
+            Err(d) => {
+                diags.push(d);
+                return (Some(g), diags);
+            }
+        };
     let mut t = Instant::now();
     if let Err(e) = output::write_site(&out, &g.files) {
-        diags.push(Diagnostic::error(configured, 1, 1, format!("cannot write the site: {e}")).with_hint("the previous site was left as it was"));
+        diags.push(
+            Diagnostic::error(configured, 1, 1, format!("cannot write the site: {e}"))
+                .with_hint("the previous site was left as it was"),
+        );
     }
     g.timings.mark("write", &mut t);
     (Some(g), diags)

@@ -119,14 +119,23 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {
-                diags.push(Diagnostic::error(&shown, 1, 1, "site.yaml is not valid UTF-8 text"));
+                diags.push(Diagnostic::error(
+                    &shown,
+                    1,
+                    1,
+                    "site.yaml is not valid UTF-8 text",
+                ));
                 return Err(diags);
             }
         },
         Err(e) => {
             diags.push(
-                Diagnostic::error(&shown, 1, 1, format!("cannot read site.yaml: {e}"))
-                    .with_hint(format!("is {} a dastan site? `dastan init <dir>` creates one", root.display())),
+                Diagnostic::error(&shown, 1, 1, format!("cannot read site.yaml: {e}")).with_hint(
+                    format!(
+                        "is {} a dastan site? `dastan init <dir>` creates one",
+                        root.display()
+                    ),
+                ),
             );
             return Err(diags);
         }
@@ -163,8 +172,11 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
         Some(v) => v,
         None => {
             diags.push(
-                err("base_url", format!("`base_url` must be an absolute http(s) URL, not `{base_url}`"))
-                    .with_hint("for example `https://example.org/`"),
+                err(
+                    "base_url",
+                    format!("`base_url` must be an absolute http(s) URL, not `{base_url}`"),
+                )
+                .with_hint("for example `https://example.org/`"),
             );
             ("http://localhost/".into(), "/".into())
         }
@@ -176,13 +188,17 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
             Diagnostic::error(&shown, 1, 1, "missing required key `languages`")
                 .with_hint("add a list such as `languages: [ru, en, kk, uz]`"),
         ),
-        Some(list) if list.is_empty() => diags.push(err("languages", "`languages` must name at least one language".into())),
+        Some(list) if list.is_empty() => diags.push(err(
+            "languages",
+            "`languages` must name at least one language".into(),
+        )),
         Some(list) => {
             for l in list {
                 match normalize_lang(&l) {
-                    Some(code) if languages.contains(&code) => {
-                        diags.push(err("languages", format!("language `{code}` is listed twice")))
-                    }
+                    Some(code) if languages.contains(&code) => diags.push(err(
+                        "languages",
+                        format!("language `{code}` is listed twice"),
+                    )),
                     Some(code) => languages.push(code),
                     None => diags.push(
                         err("languages", format!("`{l}` is not a BCP 47 language code"))
@@ -197,8 +213,11 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
             Some(c) => c,
             None => {
                 diags.push(
-                    err("default_language", format!("`default_language: {d}` is not one of `languages`"))
-                        .with_hint(format!("choose one of: {}", languages.join(", "))),
+                    err(
+                        "default_language",
+                        format!("`default_language: {d}` is not one of `languages`"),
+                    )
+                    .with_hint(format!("choose one of: {}", languages.join(", "))),
                 );
                 languages.first().cloned().unwrap_or_default()
             }
@@ -209,17 +228,29 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
     let mut fallback = BTreeMap::new();
     let configured = raw.fallback.unwrap_or_default();
     for key in configured.keys() {
-        if !languages.iter().any(|l| Some(l.as_str()) == normalize_lang(key).as_deref()) {
-            diags.push(err("fallback", format!("`fallback` names `{key}`, which is not one of `languages`")));
+        if !languages
+            .iter()
+            .any(|l| Some(l.as_str()) == normalize_lang(key).as_deref())
+        {
+            diags.push(err(
+                "fallback",
+                format!("`fallback` names `{key}`, which is not one of `languages`"),
+            ));
         }
     }
     for lang in &languages {
         let mut chain: Vec<String> = Vec::new();
         let wanted: Vec<String> = match configured.get(lang) {
             Some(list) => list.iter().filter_map(|l| normalize_lang(l)).collect(),
-            None => builtin_fallback(lang).iter().map(|s| s.to_string()).collect(),
+            None => builtin_fallback(lang)
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         };
-        for l in wanted.into_iter().chain(std::iter::once(default_language.clone())) {
+        for l in wanted
+            .into_iter()
+            .chain(std::iter::once(default_language.clone()))
+        {
             if l != *lang && languages.contains(&l) && !chain.contains(&l) {
                 chain.push(l);
             }
@@ -229,11 +260,17 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
 
     let theme = raw.theme.unwrap_or_else(|| "default".into());
     if !is_plain_name(&theme) {
-        diags.push(err("theme", format!("`theme: {theme}` must be a folder name under themes/")));
+        diags.push(err(
+            "theme",
+            format!("`theme: {theme}` must be a folder name under themes/"),
+        ));
     } else if !root.join("themes").join(&theme).join("templates").is_dir() {
         diags.push(
-            err("theme", format!("theme `{theme}` not found: themes/{theme}/templates/ does not exist"))
-                .with_hint("`dastan init` writes the default theme into a site"),
+            err(
+                "theme",
+                format!("theme `{theme}` not found: themes/{theme}/templates/ does not exist"),
+            )
+            .with_hint("`dastan init` writes the default theme into a site"),
         );
     }
     let taxonomies = raw.taxonomies.unwrap_or_else(|| vec!["tags".into()]);
@@ -251,7 +288,8 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
     let time_zone = raw.time_zone.unwrap_or_else(|| "UTC".into());
     if jiff::tz::TimeZone::get(&time_zone).is_err() {
         diags.push(
-            err("time_zone", format!("unknown time zone `{time_zone}`")).with_hint("use an IANA name such as `Asia/Almaty`"),
+            err("time_zone", format!("unknown time zone `{time_zone}`"))
+                .with_hint("use an IANA name such as `Asia/Almaty`"),
         );
     }
     let md = raw.markdown.unwrap_or_default();
@@ -280,7 +318,9 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
 }
 
 fn is_plain_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// A BCP 47 code in canonical case (`ru`, `uz-Latn`), or `None`.
@@ -292,7 +332,9 @@ pub fn normalize_lang(s: &str) -> Option<String> {
 
 fn normalize_base_url(url: &str) -> Option<(String, String)> {
     let url = url.trim();
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -307,7 +349,11 @@ fn normalize_base_url(url: &str) -> Option<(String, String)> {
     if !path.ends_with('/') {
         path.push('/');
     }
-    let scheme = if url.starts_with("https://") { "https://" } else { "http://" };
+    let scheme = if url.starts_with("https://") {
+        "https://"
+    } else {
+        "http://"
+    };
     Some((format!("{scheme}{host}{path}"), path))
 }
 
@@ -317,8 +363,14 @@ mod tests {
 
     #[test]
     fn base_url_normalized() {
-        assert_eq!(normalize_base_url("https://ex.org").unwrap(), ("https://ex.org/".into(), "/".into()));
-        assert_eq!(normalize_base_url("http://ex.org/a/b").unwrap(), ("http://ex.org/a/b/".into(), "/a/b/".into()));
+        assert_eq!(
+            normalize_base_url("https://ex.org").unwrap(),
+            ("https://ex.org/".into(), "/".into())
+        );
+        assert_eq!(
+            normalize_base_url("http://ex.org/a/b").unwrap(),
+            ("http://ex.org/a/b/".into(), "/a/b/".into())
+        );
         assert!(normalize_base_url("ex.org").is_none());
     }
 

@@ -63,29 +63,46 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if !content.is_dir() {
         diags.push(
-            Diagnostic::warning(PathBuf::from("content"), 1, 1, "there is no content/ folder; the site has no pages")
-                .with_hint("`dastan new report <name> --lang <code>` creates the first report"),
+            Diagnostic::warning(
+                PathBuf::from("content"),
+                1,
+                1,
+                "there is no content/ folder; the site has no pages",
+            )
+            .with_hint("`dastan new report <name> --lang <code>` creates the first report"),
         );
         return (Vec::new(), diags);
     }
     // Bundles by their folder (content-relative, NFC).
     let mut bundles: BTreeMap<String, SourceBundle> = BTreeMap::new();
     let mut loose_files: Vec<(PathBuf, String)> = Vec::new();
-    let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
-    let walker = walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(ignored));
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    let walker =
+        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(ignored));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                let p = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
                 diags.push(Diagnostic::error(p, 1, 1, format!("cannot read: {e}")));
                 continue;
             }
         };
         if entry.file_type().is_symlink() {
             diags.push(
-                Diagnostic::warning(rel(root, entry.path()), 1, 1, "symbolic links in content/ are skipped")
-                    .with_hint("copy the file into the folder instead"),
+                Diagnostic::warning(
+                    rel(root, entry.path()),
+                    1,
+                    1,
+                    "symbolic links in content/ are skipped",
+                )
+                .with_hint("copy the file into the folder instead"),
             );
             continue;
         }
@@ -94,7 +111,12 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
         }
         let path = entry.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            diags.push(Diagnostic::error(rel(root, path), 1, 1, "the file name is not valid Unicode"));
+            diags.push(Diagnostic::error(
+                rel(root, path),
+                1,
+                1,
+                "the file name is not valid Unicode",
+            ));
             continue;
         };
         let parent = path.parent().unwrap_or(&content);
@@ -102,7 +124,11 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
         if let Some((base, _)) = split_name(name)
             && base == "index"
         {
-            let kind = if dir.starts_with("reports/") { Kind::Report } else { Kind::Page };
+            let kind = if dir.starts_with("reports/") {
+                Kind::Report
+            } else {
+                Kind::Page
+            };
             bundles.entry(dir.clone()).or_insert_with(|| SourceBundle {
                 dir,
                 kind,
@@ -113,7 +139,11 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
         } else if name.ends_with(".md") && !dir.starts_with("reports") {
             // `content/contacts.ru.md`: a one-file page.
             let (base, _) = split_name(name).unwrap_or((name, None));
-            let key = if dir.is_empty() { base.nfc().collect() } else { format!("{dir}/{}", base.nfc().collect::<String>()) };
+            let key = if dir.is_empty() {
+                base.nfc().collect()
+            } else {
+                format!("{dir}/{}", base.nfc().collect::<String>())
+            };
             bundles.entry(key.clone()).or_insert_with(|| SourceBundle {
                 dir: key,
                 kind: Kind::Page,
@@ -139,8 +169,16 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
             };
             let Some(bundle) = bundles.get_mut(&key) else {
                 diags.push(
-                    Diagnostic::error(&shown, 1, 1, "a report must be a folder with `index.<lang>.md`")
-                        .with_hint(format!("move it to content/reports/{}/index.{}.md", base, cfg.default_language)),
+                    Diagnostic::error(
+                        &shown,
+                        1,
+                        1,
+                        "a report must be a folder with `index.<lang>.md`",
+                    )
+                    .with_hint(format!(
+                        "move it to content/reports/{}/index.{}.md",
+                        base, cfg.default_language
+                    )),
                 );
                 continue;
             };
@@ -150,8 +188,16 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
                     Some(c) => c,
                     None => {
                         diags.push(
-                            Diagnostic::error(&shown, 1, 1, format!("`{l}` is not a language of this site"))
-                                .with_hint(format!("the site's languages are: {}", cfg.languages.join(", "))),
+                            Diagnostic::error(
+                                &shown,
+                                1,
+                                1,
+                                format!("`{l}` is not a language of this site"),
+                            )
+                            .with_hint(format!(
+                                "the site's languages are: {}",
+                                cfg.languages.join(", ")
+                            )),
                         );
                         continue;
                     }
@@ -159,21 +205,34 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
             };
             if let Some(other) = bundle.files.iter().find(|f| f.lang == lang) {
                 diags.push(
-                    Diagnostic::error(&shown, 1, 1, format!("a second `{lang}` file in one bundle"))
-                        .with_hint(format!("{} is already the `{lang}` version", other.shown.display())),
+                    Diagnostic::error(
+                        &shown,
+                        1,
+                        1,
+                        format!("a second `{lang}` file in one bundle"),
+                    )
+                    .with_hint(format!(
+                        "{} is already the `{lang}` version",
+                        other.shown.display()
+                    )),
                 );
                 continue;
             }
             match read_text(&path) {
                 Ok(text) => bundle.files.push(SourceFile { shown, lang, text }),
-                Err(d) => diags.push(d.located(&shown).with_hint("save the file as UTF-8 in your editor")),
+                Err(d) => diags.push(
+                    d.located(&shown)
+                        .with_hint("save the file as UTF-8 in your editor"),
+                ),
             }
         } else {
             // An asset belongs to the nearest bundle folder above it.
             let mut dir = dir;
             loop {
                 if let Some(b) = bundles.get_mut(&dir) {
-                    let sub = path.strip_prefix(&b.abs_dir).map(|p| p.to_string_lossy().replace('\\', "/"));
+                    let sub = path
+                        .strip_prefix(&b.abs_dir)
+                        .map(|p| p.to_string_lossy().replace('\\', "/"));
                     if let Ok(sub) = sub {
                         b.assets.push(sub.nfc().collect());
                     }
@@ -187,11 +246,19 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
             }
         }
     }
-    let mut out: Vec<SourceBundle> = bundles.into_values().filter(|b| !b.files.is_empty()).collect();
+    let mut out: Vec<SourceBundle> = bundles
+        .into_values()
+        .filter(|b| !b.files.is_empty())
+        .collect();
     for b in &mut out {
         b.assets.sort();
         b.files.sort_by(|a, b2| {
-            let pos = |l: &str| cfg.languages.iter().position(|x| x == l).unwrap_or(usize::MAX);
+            let pos = |l: &str| {
+                cfg.languages
+                    .iter()
+                    .position(|x| x == l)
+                    .unwrap_or(usize::MAX)
+            };
             pos(&a.lang).cmp(&pos(&b2.lang))
         });
     }
@@ -200,7 +267,10 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
 
 fn content_dir_key(content: &Path, dir: &Path) -> String {
     let r = dir.strip_prefix(content).unwrap_or(Path::new(""));
-    let parts: Vec<String> = r.components().map(|c| c.as_os_str().to_string_lossy().nfc().collect()).collect();
+    let parts: Vec<String> = r
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().nfc().collect())
+        .collect();
     parts.join("/")
 }
 
@@ -216,7 +286,10 @@ impl ReadError {
 }
 
 fn read_text(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError { line: 1, message: format!("cannot read: {e}") })?;
+    let bytes = std::fs::read(path).map_err(|e| ReadError {
+        line: 1,
+        message: format!("cannot read: {e}"),
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

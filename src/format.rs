@@ -22,7 +22,9 @@ pub struct Formats {
 
 impl std::fmt::Debug for Formats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Formats").field("languages", &self.by_lang.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("Formats")
+            .field("languages", &self.by_lang.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -48,7 +50,9 @@ impl Formats {
     }
 
     fn get(&self, lang: &str) -> Option<&LangFormats> {
-        self.by_lang.get(lang).or_else(|| self.by_lang.values().next())
+        self.by_lang
+            .get(lang)
+            .or_else(|| self.by_lang.values().next())
     }
 
     /// `28 апреля 2025 г.`, `April 28, 2025`, `2025 ж. 28 сәуір`, `28-aprel, 2025`.
@@ -69,7 +73,9 @@ impl Formats {
 
     /// `10 000` in ru, kk and uz; `10,000` in en.
     pub fn number(&self, lang: &str, n: f64) -> String {
-        let Some(f) = self.get(lang) else { return n.to_string() };
+        let Some(f) = self.get(lang) else {
+            return n.to_string();
+        };
         let dec = if n.fract() == 0.0 && n.abs() < 9.0e15 {
             Decimal::from(n as i64)
         } else {

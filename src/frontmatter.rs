@@ -27,7 +27,11 @@ pub const FIELDS: &[&str] = &[
 
 /// `\r\n` and lone `\r` become `\n`; line numbers are unchanged.
 pub fn normalize_newlines(text: &str) -> String {
-    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() }
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
 }
 
 /// A file cut in two, with the line where each part starts (1-based).
@@ -44,8 +48,11 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Diagnostic::error(path, 1, 1, "the file does not start with front matter")
-            .with_hint("begin the file with a line `---`, then `title: …`, then another line `---`"));
+        return Err(
+            Diagnostic::error(path, 1, 1, "the file does not start with front matter").with_hint(
+                "begin the file with a line `---`, then `title: …`, then another line `---`",
+            ),
+        );
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -62,8 +69,10 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(path, 1, 1, "the front matter is never closed")
-        .with_hint("add a line `---` after the last front-matter key"))
+    Err(
+        Diagnostic::error(path, 1, 1, "the front matter is never closed")
+            .with_hint("add a line `---` after the last front-matter key"),
+    )
 }
 
 /// A date as written, resolved to a calendar date and an instant.
@@ -248,7 +257,12 @@ impl Meta {
 }
 
 /// Parses the YAML part of a split file. All problems found are returned.
-pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::TimeZone) -> Result<Meta, Vec<Diagnostic>> {
+pub fn parse(
+    split: &Split,
+    path: &Path,
+    taxonomies: &[String],
+    tz: &jiff::tz::TimeZone,
+) -> Result<Meta, Vec<Diagnostic>> {
     let first = split.yaml_line;
     let value = if split.yaml.trim().is_empty() {
         serde_yaml::Value::Null
@@ -262,21 +276,34 @@ pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::T
         serde_yaml::Value::Null => serde_yaml::Mapping::new(),
         serde_yaml::Value::Mapping(m) => m.clone(),
         _ => {
-            return Err(vec![Diagnostic::error(path, first, 1, "front matter must be a list of `key: value` lines")
-                .with_hint("for example `title: \"…\"` on its own line")]);
+            return Err(vec![
+                Diagnostic::error(
+                    path,
+                    first,
+                    1,
+                    "front matter must be a list of `key: value` lines",
+                )
+                .with_hint("for example `title: \"…\"` on its own line"),
+            ]);
         }
     };
     let mut allowed: Vec<&str> = FIELDS.to_vec();
     allowed.extend(taxonomies.iter().map(String::as_str));
     for (k, v) in &mapping {
         let Some(key) = k.as_str() else {
-            diags.push(Diagnostic::error(path, first, 1, "front-matter keys must be words"));
+            diags.push(Diagnostic::error(
+                path,
+                first,
+                1,
+                "front-matter keys must be words",
+            ));
             continue;
         };
         let line = yaml::key_position(split.yaml, key).map_or(first, |(l, _)| l + first - 1);
         key_lines.insert(key.to_string(), line);
         if !allowed.contains(&key) {
-            let mut d = Diagnostic::error(path, line, 1, format!("unknown front-matter key `{key}`"));
+            let mut d =
+                Diagnostic::error(path, line, 1, format!("unknown front-matter key `{key}`"));
             d = d.with_hint(match did_you_mean(key, allowed.iter().copied()) {
                 Some(h) => format!("{h} (custom data goes under `extra:`)"),
                 None => "custom data goes under `extra:`".to_string(),
@@ -312,8 +339,15 @@ pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::T
             Ok(d) => Some(d),
             Err(reason) => {
                 diags.push(
-                    Diagnostic::error(path, line(key), 1, format!("`{key}: {s}` is not a valid date ({reason})"))
-                        .with_hint("write YYYY-MM-DD or an RFC 3339 time such as 2025-04-28T11:00:00+05:00"),
+                    Diagnostic::error(
+                        path,
+                        line(key),
+                        1,
+                        format!("`{key}: {s}` is not a valid date ({reason})"),
+                    )
+                    .with_hint(
+                        "write YYYY-MM-DD or an RFC 3339 time such as 2025-04-28T11:00:00+05:00",
+                    ),
                 );
                 None
             }
@@ -324,8 +358,17 @@ pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::T
     let title = raw.title.map(|t| t.0.trim().to_string());
     if title.as_deref().is_none_or(str::is_empty) {
         diags.push(
-            Diagnostic::error(path, if key_lines.contains_key("title") { line("title") } else { first.saturating_sub(1) }, 1, "missing `title`")
-                .with_hint("every page needs `title: \"…\"` in its front matter"),
+            Diagnostic::error(
+                path,
+                if key_lines.contains_key("title") {
+                    line("title")
+                } else {
+                    first.saturating_sub(1)
+                },
+                1,
+                "missing `title`",
+            )
+            .with_hint("every page needs `title: \"…\"` in its front matter"),
         );
     }
     if let Some(tags) = raw.tags {
@@ -334,7 +377,12 @@ pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::T
     for (k, terms) in &taxo {
         for t in terms {
             if t.trim().is_empty() {
-                diags.push(Diagnostic::error(path, line(k), 1, format!("an empty term in `{k}`")));
+                diags.push(Diagnostic::error(
+                    path,
+                    line(k),
+                    1,
+                    format!("an empty term in `{k}`"),
+                ));
             }
         }
     }
@@ -347,8 +395,15 @@ pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::T
         location: non_empty(raw.location),
         event: non_empty(raw.event),
         taxonomies: taxo,
-        cover: raw.cover.map(|c| Cover { src: non_empty(c.src), alt: non_empty(c.alt), credit: non_empty(c.credit) }),
-        source: raw.source.map(|s| Source { name: non_empty(s.name), url: non_empty(s.url) }),
+        cover: raw.cover.map(|c| Cover {
+            src: non_empty(c.src),
+            alt: non_empty(c.alt),
+            credit: non_empty(c.credit),
+        }),
+        source: raw.source.map(|s| Source {
+            name: non_empty(s.name),
+            url: non_empty(s.url),
+        }),
         machine_translated: raw.machine_translated.unwrap_or(false),
         draft: raw.draft.unwrap_or(false),
         slug: non_empty(raw.slug),
@@ -356,7 +411,11 @@ pub fn parse(split: &Split, path: &Path, taxonomies: &[String], tz: &jiff::tz::T
         extra: raw.extra.unwrap_or(serde_json::Value::Null),
         key_lines,
     };
-    if diags.is_empty() { Ok(meta) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(meta)
+    } else {
+        Err(diags)
+    }
 }
 
 #[cfg(test)]
@@ -388,7 +447,10 @@ mod tests {
         assert_eq!((d.year, d.month, d.day), (2025, 4, 28));
         assert_eq!(d.rfc3339, "2025-04-28T11:00:00+05:00");
         assert!(PageDate::parse("2025-02-30", &utc()).is_err());
-        assert_eq!(PageDate::parse("2025-02-03", &utc()).unwrap().rfc3339, "2025-02-03T00:00:00+00:00");
+        assert_eq!(
+            PageDate::parse("2025-02-03", &utc()).unwrap().rfc3339,
+            "2025-02-03T00:00:00+00:00"
+        );
     }
 
     #[test]
@@ -397,7 +459,11 @@ mod tests {
         let s = split(text, Path::new("a.md")).unwrap();
         let e = parse(&s, Path::new("a.md"), &["tags".into()], &utc()).unwrap_err();
         assert_eq!(e[0].line, 3);
-        assert!(e[0].hint.as_deref().unwrap().contains("`tags`"), "{:?}", e[0]);
+        assert!(
+            e[0].hint.as_deref().unwrap().contains("`tags`"),
+            "{:?}",
+            e[0]
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub struct I18n {
 
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18n").field("languages", &self.bundles.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("I18n")
+            .field("languages", &self.bundles.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -52,25 +54,40 @@ impl Memoizable for IcuNumber {
     type Error = ();
     fn construct(lang: LanguageIdentifier, _: ()) -> Result<Self, ()> {
         let locale: icu_locale::Locale = lang.to_string().parse().map_err(|_| ())?;
-        icu_decimal::DecimalFormatter::try_new((&locale).into(), Default::default()).map(IcuNumber).map_err(|_| ())
+        icu_decimal::DecimalFormatter::try_new((&locale).into(), Default::default())
+            .map(IcuNumber)
+            .map_err(|_| ())
     }
 }
 
 /// Fluent's own number formatting ignores the locale; this one uses CLDR's.
-fn format_number(value: &FluentValue, intls: &intl_memoizer::concurrent::IntlLangMemoizer) -> Option<String> {
-    let FluentValue::Number(n) = value else { return None };
+fn format_number(
+    value: &FluentValue,
+    intls: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
     let digits = n.options.minimum_fraction_digits.unwrap_or(0);
     let text = if n.value.fract() == 0.0 && digits == 0 {
         format!("{}", n.value as i64)
     } else {
-        format!("{:.*}", digits.max(if n.value.fract() == 0.0 { 0 } else { 1 }), n.value)
+        format!(
+            "{:.*}",
+            digits.max(if n.value.fract() == 0.0 { 0 } else { 1 }),
+            n.value
+        )
     };
     let dec: icu_decimal::input::Decimal = text.parse().ok()?;
-    intls.with_try_get::<IcuNumber, _, _>((), |f| f.0.format(&dec).to_string()).ok()
+    intls
+        .with_try_get::<IcuNumber, _, _>((), |f| f.0.format(&dec).to_string())
+        .ok()
 }
 
 fn ftl_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut v: Vec<PathBuf> = rd
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -93,10 +110,12 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
         let f = formats.clone();
         let l = lang.clone();
         let _ = bundle.add_function("DATE", move |pos, _named| match pos.first() {
-            Some(FluentValue::String(s)) => match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
-                Ok(d) => FluentValue::String(f.long_date(&l, d.year, d.month, d.day).into()),
-                Err(_) => FluentValue::String(s.clone()),
-            },
+            Some(FluentValue::String(s)) => {
+                match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
+                    Ok(d) => FluentValue::String(f.long_date(&l, d.year, d.month, d.day).into()),
+                    Err(_) => FluentValue::String(s.clone()),
+                }
+            }
             Some(other) => other.clone(),
             None => FluentValue::Error,
         });
@@ -106,18 +125,27 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
             _ => FluentValue::Error,
         });
         let lang_msgs = messages.entry(lang.clone()).or_default();
-        let dirs = [cfg.theme_dir().join("i18n").join(lang), cfg.root.join("i18n").join(lang)];
+        let dirs = [
+            cfg.theme_dir().join("i18n").join(lang),
+            cfg.root.join("i18n").join(lang),
+        ];
         for (layer, dir) in dirs.iter().enumerate() {
             for file in ftl_files(dir) {
                 let shown = rel(&cfg.root, &file);
                 let text = match std::fs::read(&file).map(String::from_utf8) {
                     Ok(Ok(t)) => t,
                     _ => {
-                        diags.push(Diagnostic::error(&shown, 1, 1, "cannot read this Fluent file as UTF-8 text"));
+                        diags.push(Diagnostic::error(
+                            &shown,
+                            1,
+                            1,
+                            "cannot read this Fluent file as UTF-8 text",
+                        ));
                         continue;
                     }
                 };
-                let text = crate::frontmatter::normalize_newlines(text.trim_start_matches('\u{feff}'));
+                let text =
+                    crate::frontmatter::normalize_newlines(text.trim_start_matches('\u{feff}'));
                 let (res, errors) = match FluentResource::try_new(text.clone()) {
                     Ok(r) => (r, Vec::new()),
                     Err((r, e)) => (r, e),
@@ -131,9 +159,17 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
                 }
                 for entry in res.entries() {
                     if let fluent_syntax::ast::Entry::Message(m) = entry {
-                        let offset = text.find(&format!("{} =", m.id.name)).or_else(|| text.find(m.id.name));
+                        let offset = text
+                            .find(&format!("{} =", m.id.name))
+                            .or_else(|| text.find(m.id.name));
                         let line = offset.map_or(1, |o| line_col(&text, o).0);
-                        lang_msgs.insert(m.id.name.to_string(), MessageSource { path: shown.clone(), line });
+                        lang_msgs.insert(
+                            m.id.name.to_string(),
+                            MessageSource {
+                                path: shown.clone(),
+                                line,
+                            },
+                        );
                     }
                 }
                 if layer == 0 {
@@ -149,8 +185,21 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
         }
         bundles.insert(lang.clone(), bundle);
     }
-    let chains = cfg.languages.iter().map(|l| (l.clone(), cfg.chain(l).iter().map(|s| s.to_string()).collect())).collect();
-    let i18n = I18n { bundles, chains, messages };
+    let chains = cfg
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.clone(),
+                cfg.chain(l).iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect();
+    let i18n = I18n {
+        bundles,
+        chains,
+        messages,
+    };
     // A message missing in one language falls back; say so once, here.
     let all: BTreeSet<&String> = i18n.messages.values().flat_map(|m| m.keys()).collect();
     for lang in &cfg.languages {
@@ -158,7 +207,11 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
             if i18n.messages.get(lang).is_some_and(|m| m.contains_key(*id)) {
                 continue;
             }
-            let used = i18n.chain(lang).into_iter().skip(1).find(|l| i18n.messages.get(*l).is_some_and(|m| m.contains_key(*id)));
+            let used = i18n
+                .chain(lang)
+                .into_iter()
+                .skip(1)
+                .find(|l| i18n.messages.get(*l).is_some_and(|m| m.contains_key(*id)));
             let dir = PathBuf::from("i18n").join(lang);
             diags.push(
                 Diagnostic::warning(
@@ -166,8 +219,12 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
                     1,
                     1,
                     match used {
-                        Some(u) => format!("message `{id}` is missing in `{lang}`; the `{u}` text is used"),
-                        None => format!("message `{id}` is missing in `{lang}` and in its fallbacks"),
+                        Some(u) => {
+                            format!("message `{id}` is missing in `{lang}`; the `{u}` text is used")
+                        }
+                        None => {
+                            format!("message `{id}` is missing in `{lang}` and in its fallbacks")
+                        }
                     },
                 )
                 .with_hint(format!("add `{id} = …` to a file in i18n/{lang}/")),
@@ -220,14 +277,21 @@ impl I18n {
             for (k, v) in args {
                 match v {
                     Arg::Str(s) => a.set(k.to_string(), FluentValue::String(s.clone().into())),
-                    Arg::Num(n) => a.set(k.to_string(), FluentValue::Number(FluentNumber::new(*n, Default::default()))),
+                    Arg::Num(n) => a.set(
+                        k.to_string(),
+                        FluentValue::Number(FluentNumber::new(*n, Default::default())),
+                    ),
                 }
             }
             Some(a)
         };
         for l in self.chain(lang) {
-            let Some(bundle) = self.bundles.get(l) else { continue };
-            let Some(message) = bundle.get_message(msg_id) else { continue };
+            let Some(bundle) = self.bundles.get(l) else {
+                continue;
+            };
+            let Some(message) = bundle.get_message(msg_id) else {
+                continue;
+            };
             let pattern = match attr {
                 Some(a) => message.get_attribute(a).map(|at| at.value()),
                 None => message.value(),

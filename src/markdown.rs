@@ -92,9 +92,11 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
         match event {
             Event::Start(tag) => {
                 match &tag {
-                    Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => {
-                        typo.reset()
-                    }
+                    Tag::Paragraph
+                    | Tag::Item
+                    | Tag::TableCell
+                    | Tag::BlockQuote(_)
+                    | Tag::FootnoteDefinition(_) => typo.reset(),
                     Tag::Heading { .. } => {
                         typo.reset();
                         heading = Some((events.len(), String::new()));
@@ -103,7 +105,9 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                     _ => {}
                 }
                 match tag {
-                    Tag::Image { dest_url, title, .. } => {
+                    Tag::Image {
+                        dest_url, title, ..
+                    } => {
                         let dest = match resolver.resolve(&dest_url, true) {
                             Resolved::Keep => dest_url.to_string(),
                             Resolved::Url(u) => u,
@@ -115,7 +119,12 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                         };
                         image = Some((dest, title.to_string(), String::new()));
                     }
-                    Tag::Link { link_type, dest_url, title, id } => {
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => {
                         let dest = match resolver.resolve(&dest_url, false) {
                             Resolved::Keep => dest_url,
                             Resolved::Url(u) => CowStr::from(u),
@@ -125,7 +134,12 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                                 dest_url
                             }
                         };
-                        events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest,
+                            title,
+                            id,
+                        }));
                     }
                     other => events.push(Event::Start(other)),
                 }
@@ -152,12 +166,18 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                     TagEnd::Heading(level) => {
                         if let Some((start, text)) = heading.take() {
                             let text = text.trim().to_string();
-                            if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
+                            if let Some(Event::Start(Tag::Heading { id, .. })) =
+                                events.get_mut(start)
+                            {
                                 let base = match id.as_deref() {
                                     Some(given) => given.to_string(),
                                     None => {
                                         let s = slugify(&text, input.lang);
-                                        if s.is_empty() { "section".to_string() } else { s }
+                                        if s.is_empty() {
+                                            "section".to_string()
+                                        } else {
+                                            s
+                                        }
                                     }
                                 };
                                 let mut unique = base.clone();
@@ -167,7 +187,11 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                                     n += 1;
                                 }
                                 *id = Some(CowStr::from(unique.clone()));
-                                toc.push(Heading { level: level_num(level), id: unique, text });
+                                toc.push(Heading {
+                                    level: level_num(level),
+                                    id: unique,
+                                    text,
+                                });
                             }
                         }
                     }
@@ -251,11 +275,21 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
     html::push_html(&mut summary_html, summary_events.iter().cloned());
     let summary_text = plain_text(summary_events);
 
-    Rendered { html: out, summary_html, summary_text, toc, word_count: words, diagnostics: diags }
+    Rendered {
+        html: out,
+        summary_html,
+        summary_text,
+        toc,
+        word_count: words,
+        diagnostics: diags,
+    }
 }
 
 fn first_paragraph<'a, 'b>(events: &'b [Event<'a>]) -> &'b [Event<'a>] {
-    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    else {
         return &[];
     };
     let end = events[start..]
@@ -314,7 +348,16 @@ mod tests {
     use super::*;
 
     fn md(body: &str, lang: &str) -> Rendered {
-        render(&MdInput { body, body_line: 5, path: Path::new("x.md"), lang, unsafe_html: false }, &KeepAll)
+        render(
+            &MdInput {
+                body,
+                body_line: 5,
+                path: Path::new("x.md"),
+                lang,
+                unsafe_html: false,
+            },
+            &KeepAll,
+        )
     }
 
     #[test]
@@ -326,7 +369,10 @@ mod tests {
 
     #[test]
     fn tables_footnotes_strikethrough() {
-        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~old~~\n\n[^1]: Note.\n", "en");
+        let r = md(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~old~~\n\n[^1]: Note.\n",
+            "en",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));

@@ -11,7 +11,11 @@ use std::path::{Component, Path, PathBuf};
 
 /// Lexically normalized absolute path (no `.` or `..`), with symlinks of the existing part resolved.
 fn absolute(base: &Path, p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -42,13 +46,25 @@ fn absolute(base: &Path, p: &Path) -> PathBuf {
 }
 
 /// Decides where the site goes, refusing folders it must never replace.
-pub fn resolve_output_dir(root: &Path, configured: &Path, allow_outside: bool) -> Result<PathBuf, Diagnostic> {
-    let root = absolute(Path::new("/"), &root.canonicalize().unwrap_or_else(|_| root.to_path_buf()));
+pub fn resolve_output_dir(
+    root: &Path,
+    configured: &Path,
+    allow_outside: bool,
+) -> Result<PathBuf, Diagnostic> {
+    let root = absolute(
+        Path::new("/"),
+        &root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+    );
     let out = absolute(&root, configured);
     let shown = configured.display().to_string();
     let refuse = |why: &str| {
-        Diagnostic::error(PathBuf::from(crate::config::CONFIG_FILE), 1, 1, format!("refusing to write the site into `{shown}`: {why}"))
-            .with_hint("choose a new folder inside the site, such as `public`")
+        Diagnostic::error(
+            PathBuf::from(crate::config::CONFIG_FILE),
+            1,
+            1,
+            format!("refusing to write the site into `{shown}`: {why}"),
+        )
+        .with_hint("choose a new folder inside the site, such as `public`")
     };
     if out.parent().is_none() {
         return Err(refuse("it is the file system root"));
@@ -97,15 +113,23 @@ fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".dastan-{tag}-{name}-{}", std::process::id()))
 }
 
 /// Removes what an interrupted earlier run may have left beside the output folder.
 pub fn clean_leftovers(out: &Path) {
     let Some(parent) = out.parent() else { return };
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let Ok(rd) = std::fs::read_dir(parent) else { return };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
     for e in rd.filter_map(Result::ok) {
         let n = e.file_name().to_string_lossy().to_string();
         for tag in ["tmp", "old"] {
@@ -135,7 +159,10 @@ pub fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     let mut targets = Vec::with_capacity(files.len());
     for f in files {
         let Some(path) = safe_join(dir, &f.path) else {
-            return Err(io::Error::other(format!("refusing to write `{}` outside the output folder", f.path)));
+            return Err(io::Error::other(format!(
+                "refusing to write `{}` outside the output folder",
+                f.path
+            )));
         };
         if let Some(parent) = path.parent() {
             dirs.insert(parent.to_path_buf());
@@ -177,7 +204,10 @@ mod tests {
     #[test]
     fn joins_stay_inside() {
         let b = Path::new("/x/out");
-        assert_eq!(safe_join(b, "ru/index.html"), Some(PathBuf::from("/x/out/ru/index.html")));
+        assert_eq!(
+            safe_join(b, "ru/index.html"),
+            Some(PathBuf::from("/x/out/ru/index.html"))
+        );
         assert_eq!(safe_join(b, "../etc/passwd"), None);
         assert_eq!(safe_join(b, ""), None);
     }

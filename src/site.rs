@@ -69,7 +69,10 @@ impl Site {
         &self.bundles[self.pages[id].bundle].pages
     }
     pub fn translation(&self, id: usize, lang: &str) -> Option<usize> {
-        self.translations(id).iter().find(|(l, _)| l == lang).map(|(_, i)| *i)
+        self.translations(id)
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, i)| *i)
     }
 }
 
@@ -85,8 +88,11 @@ struct Parsed {
 /// Parses and links all bundles. Every problem is reported; pages with errors are left out.
 pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, Vec<Diagnostic>) {
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let jobs: Vec<(usize, &crate::content::SourceFile)> =
-        sources.iter().enumerate().flat_map(|(i, b)| b.files.iter().map(move |f| (i, f))).collect();
+    let jobs: Vec<(usize, &crate::content::SourceFile)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.files.iter().map(move |f| (i, f)))
+        .collect();
     let results: Vec<Result<Parsed, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|(bi, f)| {
@@ -133,16 +139,22 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
                     continue;
                 }
                 diags.push(
-                    Diagnostic::error(&p.source, 1, 1, "missing `date`")
-                        .with_hint("a report needs `date: YYYY-MM-DD` in one of its language files"),
+                    Diagnostic::error(&p.source, 1, 1, "missing `date`").with_hint(
+                        "a report needs `date: YYYY-MM-DD` in one of its language files",
+                    ),
                 );
                 continue;
             }
             let slug = match &p.meta.slug {
                 Some(s) if s.contains('/') || s.contains('\\') || s.contains("..") => {
                     diags.push(
-                        Diagnostic::error(&p.source, p.meta.line_of("slug"), 1, format!("`slug: {s}` must be one word of the URL"))
-                            .with_hint("use letters, digits and hyphens, without `/` or `..`"),
+                        Diagnostic::error(
+                            &p.source,
+                            p.meta.line_of("slug"),
+                            1,
+                            format!("`slug: {s}` must be one word of the URL"),
+                        )
+                        .with_hint("use letters, digits and hyphens, without `/` or `..`"),
                     );
                     continue;
                 }
@@ -152,7 +164,16 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
             let path = match src.kind {
                 Kind::Report => format!("{}/reports/{slug}/", p.lang),
                 Kind::Page => {
-                    let parent: Vec<String> = src.dir.split('/').rev().skip(1).collect::<Vec<_>>().into_iter().rev().map(|s| slugify_nonempty(s, &p.lang)).collect();
+                    let parent: Vec<String> = src
+                        .dir
+                        .split('/')
+                        .rev()
+                        .skip(1)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .map(|s| slugify_nonempty(s, &p.lang))
+                        .collect();
                     let mut path = format!("{}/", p.lang);
                     for part in parent {
                         path.push_str(&part);
@@ -164,7 +185,9 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
                 }
             };
             asset_slug.get_or_insert_with(|| {
-                let mut a = path.split_once('/').map_or(path.clone(), |(_, rest)| rest.to_string());
+                let mut a = path
+                    .split_once('/')
+                    .map_or(path.clone(), |(_, rest)| rest.to_string());
                 if a.is_empty() {
                     a = format!("{slug}/");
                 }
@@ -185,14 +208,20 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
                 body_line: p.body_line,
             });
         }
-        let order = |l: &str| cfg.languages.iter().position(|x| x == l).unwrap_or(usize::MAX);
+        let order = |l: &str| {
+            cfg.languages
+                .iter()
+                .position(|x| x == l)
+                .unwrap_or(usize::MAX)
+        };
         bundle_pages.sort_by_key(|(l, _)| order(l));
         bundles.push(Bundle {
             dir: src.dir.clone(),
             kind: src.kind,
             abs_dir: src.abs_dir.clone(),
             assets: src.assets.clone(),
-            asset_path: asset_slug.unwrap_or_else(|| format!("{}/", slugify(folder, &cfg.default_language))),
+            asset_path: asset_slug
+                .unwrap_or_else(|| format!("{}/", slugify(folder, &cfg.default_language))),
             pages: bundle_pages,
         });
     }
@@ -200,7 +229,11 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
     check_assets(&pages, &bundles, &mut diags);
     check_collisions(cfg, &pages, &bundles, &mut diags);
 
-    let mut reports: BTreeMap<String, Vec<usize>> = cfg.languages.iter().map(|l| (l.clone(), Vec::new())).collect();
+    let mut reports: BTreeMap<String, Vec<usize>> = cfg
+        .languages
+        .iter()
+        .map(|l| (l.clone(), Vec::new()))
+        .collect();
     for p in &pages {
         if p.kind == Kind::Report
             && let Some(list) = reports.get_mut(&p.lang)
@@ -212,11 +245,24 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
         // Newest first; the same date keeps a stable order by URL.
         list.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a], &pages[*b]);
-            pb.meta.date.as_ref().map(|d| d.ts).cmp(&pa.meta.date.as_ref().map(|d| d.ts)).then_with(|| pa.path.cmp(&pb.path))
+            pb.meta
+                .date
+                .as_ref()
+                .map(|d| d.ts)
+                .cmp(&pa.meta.date.as_ref().map(|d| d.ts))
+                .then_with(|| pa.path.cmp(&pb.path))
         });
     }
     let terms = collect_terms(cfg, &pages, &reports);
-    (Site { pages, bundles, reports, terms }, diags)
+    (
+        Site {
+            pages,
+            bundles,
+            reports,
+            terms,
+        },
+        diags,
+    )
 }
 
 /// Language-neutral fields left out of a translation come from the bundle's other files
@@ -235,7 +281,8 @@ fn inherit(parsed: &mut [Parsed]) {
         if m.slug.is_none() {
             m.slug = first(&|d| d.slug.is_some()).and_then(|d| d.slug.clone());
         }
-        let donor_cover = first(&|d| d.cover.as_ref().is_some_and(|c| c.src.is_some())).and_then(|d| d.cover.clone());
+        let donor_cover = first(&|d| d.cover.as_ref().is_some_and(|c| c.src.is_some()))
+            .and_then(|d| d.cover.clone());
         match (&mut m.cover, donor_cover) {
             (None, Some(c)) => m.cover = Some(c),
             (Some(own), Some(c)) => {
@@ -248,7 +295,8 @@ fn inherit(parsed: &mut [Parsed]) {
             }
             _ => {}
         }
-        let donor_source = first(&|d| d.source.as_ref().is_some_and(|s| s.url.is_some())).and_then(|d| d.source.clone());
+        let donor_source = first(&|d| d.source.as_ref().is_some_and(|s| s.url.is_some()))
+            .and_then(|d| d.source.clone());
         match (&mut m.source, donor_source) {
             (None, Some(s)) => m.source = Some(s),
             (Some(own), Some(s)) if own.url.is_none() => own.url = s.url,
@@ -275,20 +323,34 @@ pub fn clean_relative(path: &str) -> Option<String> {
 
 fn check_assets(pages: &[Page], bundles: &[Bundle], diags: &mut Vec<Diagnostic>) {
     for p in pages {
-        let Some(Cover { src: Some(src), .. }) = &p.meta.cover else { continue };
+        let Some(Cover { src: Some(src), .. }) = &p.meta.cover else {
+            continue;
+        };
         let b = &bundles[p.bundle];
         let line = p.meta.line_of("cover");
         match clean_relative(src) {
             None => diags.push(
-                Diagnostic::error(&p.source, line, 1, format!("`cover.src: {src}` must name a file in the report's folder"))
-                    .with_hint("put the image beside index.<lang>.md and write only its name"),
+                Diagnostic::error(
+                    &p.source,
+                    line,
+                    1,
+                    format!("`cover.src: {src}` must name a file in the report's folder"),
+                )
+                .with_hint("put the image beside index.<lang>.md and write only its name"),
             ),
             Some(clean) if !b.assets.contains(&clean) => diags.push(
-                Diagnostic::error(&p.source, line, 1, format!("cover image `{src}` not found in content/{}/", b.dir))
-                    .with_hint(match crate::diag::did_you_mean(&clean, b.assets.iter().map(String::as_str)) {
+                Diagnostic::error(
+                    &p.source,
+                    line,
+                    1,
+                    format!("cover image `{src}` not found in content/{}/", b.dir),
+                )
+                .with_hint(
+                    match crate::diag::did_you_mean(&clean, b.assets.iter().map(String::as_str)) {
                         Some(h) => h,
                         None => "check the file name, including upper and lower case".into(),
-                    }),
+                    },
+                ),
             ),
             Some(_) => {}
         }
@@ -296,37 +358,76 @@ fn check_assets(pages: &[Page], bundles: &[Bundle], diags: &mut Vec<Diagnostic>)
 }
 
 /// Two pages (or assets) that would be written to the same file, also by case alone.
-fn check_collisions(cfg: &SiteConfig, pages: &[Page], bundles: &[Bundle], diags: &mut Vec<Diagnostic>) {
+fn check_collisions(
+    cfg: &SiteConfig,
+    pages: &[Page],
+    bundles: &[Bundle],
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashMap<String, (PathBuf, String)> = HashMap::new();
-    let mut claim = |out: String, source: PathBuf, line: usize, what: String, diags: &mut Vec<Diagnostic>| {
-        let key = out.to_lowercase();
-        if let Some((other, other_what)) = seen.get(&key) {
-            if *other != source || *other_what != what {
-                diags.push(
-                    Diagnostic::error(&source, line, 1, format!("{what} would be written to `{out}`, like {other_what} of {}", other.display()))
+    let mut claim =
+        |out: String, source: PathBuf, line: usize, what: String, diags: &mut Vec<Diagnostic>| {
+            let key = out.to_lowercase();
+            if let Some((other, other_what)) = seen.get(&key) {
+                if *other != source || *other_what != what {
+                    diags.push(
+                        Diagnostic::error(
+                            &source,
+                            line,
+                            1,
+                            format!(
+                                "{what} would be written to `{out}`, like {other_what} of {}",
+                                other.display()
+                            ),
+                        )
                         .with_hint("give one of them another `slug:` or folder name"),
-                );
+                    );
+                }
+            } else {
+                seen.insert(key, (source, what));
             }
-        } else {
-            seen.insert(key, (source, what));
-        }
-    };
+        };
     for p in pages {
-        claim(format!("{}index.html", p.path), p.source.clone(), 1, "this page".into(), diags);
+        claim(
+            format!("{}index.html", p.path),
+            p.source.clone(),
+            1,
+            "this page".into(),
+            diags,
+        );
         for a in &p.meta.aliases {
             match alias_path(a) {
-                Some(ap) => claim(format!("{ap}index.html"), p.source.clone(), p.meta.line_of("aliases"), format!("alias `{a}`"), diags),
+                Some(ap) => claim(
+                    format!("{ap}index.html"),
+                    p.source.clone(),
+                    p.meta.line_of("aliases"),
+                    format!("alias `{a}`"),
+                    diags,
+                ),
                 None => diags.push(
-                    Diagnostic::error(&p.source, p.meta.line_of("aliases"), 1, format!("alias `{a}` is not a path inside the site"))
-                        .with_hint("write it like `/old/url/`"),
+                    Diagnostic::error(
+                        &p.source,
+                        p.meta.line_of("aliases"),
+                        1,
+                        format!("alias `{a}` is not a path inside the site"),
+                    )
+                    .with_hint("write it like `/old/url/`"),
                 ),
             }
         }
     }
     for b in bundles {
-        let Some((_, first)) = b.pages.first() else { continue };
+        let Some((_, first)) = b.pages.first() else {
+            continue;
+        };
         for a in &b.assets {
-            claim(format!("{}{a}", b.asset_path), pages[*first].source.clone(), 1, format!("asset `{a}`"), diags);
+            claim(
+                format!("{}{a}", b.asset_path),
+                pages[*first].source.clone(),
+                1,
+                format!("asset `{a}`"),
+                diags,
+            );
         }
     }
     let _ = cfg;
@@ -335,7 +436,12 @@ fn check_collisions(cfg: &SiteConfig, pages: &[Page], bundles: &[Bundle], diags:
 /// `/old/url/` → `old/url/`; `None` for anything that leaves the output folder.
 pub fn alias_path(alias: &str) -> Option<String> {
     let a = alias.trim();
-    if a.contains("://") || a.starts_with("//") || a.contains('\\') || a.contains('\0') || a.chars().any(char::is_control) {
+    if a.contains("://")
+        || a.starts_with("//")
+        || a.contains('\\')
+        || a.contains('\0')
+        || a.chars().any(char::is_control)
+    {
         return None;
     }
     let a = a.split(['?', '#']).next().unwrap_or("");
@@ -354,17 +460,27 @@ pub fn alias_path(alias: &str) -> Option<String> {
     Some(parts.iter().map(|p| format!("{p}/")).collect())
 }
 
-fn collect_terms(cfg: &SiteConfig, pages: &[Page], reports: &BTreeMap<String, Vec<usize>>) -> BTreeMap<String, BTreeMap<String, Vec<Term>>> {
+fn collect_terms(
+    cfg: &SiteConfig,
+    pages: &[Page],
+    reports: &BTreeMap<String, Vec<usize>>,
+) -> BTreeMap<String, BTreeMap<String, Vec<Term>>> {
     let mut out = BTreeMap::new();
     for (lang, ids) in reports {
         let mut per_tax: BTreeMap<String, Vec<Term>> = BTreeMap::new();
         for tax in &cfg.taxonomies {
             let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
             for id in ids {
-                let Some(terms) = pages[*id].meta.taxonomies.get(tax) else { continue };
+                let Some(terms) = pages[*id].meta.taxonomies.get(tax) else {
+                    continue;
+                };
                 for t in terms {
                     let slug = slugify_nonempty(t, lang);
-                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term { key: t.clone(), slug, pages: Vec::new() });
+                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                        key: t.clone(),
+                        slug,
+                        pages: Vec::new(),
+                    });
                     if !term.pages.contains(id) {
                         term.pages.push(*id);
                     }

@@ -31,7 +31,12 @@ impl Typographer {
             "uz" => Style::Uzbek,
             _ => Style::Plain,
         };
-        Typographer { style, prev: ' ', depth: 0, single_open: false }
+        Typographer {
+            style,
+            prev: ' ',
+            depth: 0,
+            single_open: false,
+        }
     }
 
     /// Call at the start of every block (paragraph, heading, list item, table cell).
@@ -90,7 +95,10 @@ impl Typographer {
                     self.prev = '…';
                     continue;
                 }
-                '-' if self.prev.is_whitespace() && next.is_none_or(char::is_whitespace) && i > 0 => {
+                '-' if self.prev.is_whitespace()
+                    && next.is_none_or(char::is_whitespace)
+                    && i > 0 =>
+                {
                     // " - " between words: a dash, tied to the word before it.
                     if self.style != Style::English && out.ends_with(' ') {
                         out.pop();
@@ -162,13 +170,19 @@ mod tests {
 
     #[test]
     fn russian_quotes_nest() {
-        assert_eq!(t("ru", r#"Форум "Диалог "Шёлкового пути"" открыт"#), "Форум «Диалог „Шёлкового пути“» открыт");
+        assert_eq!(
+            t("ru", r#"Форум "Диалог "Шёлкового пути"" открыт"#),
+            "Форум «Диалог „Шёлкового пути“» открыт"
+        );
         assert_eq!(t("kk", r#""Қазақстан" - ел"#), "«Қазақстан»\u{a0}— ел");
     }
 
     #[test]
     fn english_quotes_and_apostrophes() {
-        assert_eq!(t("en", r#"The "Silk Road" isn't 'old'..."#), "The “Silk Road” isn’t ‘old’…");
+        assert_eq!(
+            t("en", r#"The "Silk Road" isn't 'old'..."#),
+            "The “Silk Road” isn’t ‘old’…"
+        );
     }
 
     #[test]

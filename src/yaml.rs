@@ -11,15 +11,27 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
     known_keys: &[&str],
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str::<T>(text).map_err(|e| to_diagnostic(&e, text, path, first_line, known_keys))
+    serde_yaml::from_str::<T>(text)
+        .map_err(|e| to_diagnostic(&e, text, path, first_line, known_keys))
 }
 
 /// Parses into a generic value (used to look at keys before typed parsing).
-pub fn parse_value(text: &str, path: &Path, first_line: usize) -> Result<serde_yaml::Value, Diagnostic> {
-    serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| to_diagnostic(&e, text, path, first_line, &[]))
+pub fn parse_value(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<serde_yaml::Value, Diagnostic> {
+    serde_yaml::from_str::<serde_yaml::Value>(text)
+        .map_err(|e| to_diagnostic(&e, text, path, first_line, &[]))
 }
 
-fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usize, known: &[&str]) -> Diagnostic {
+fn to_diagnostic(
+    e: &serde_yaml::Error,
+    text: &str,
+    path: &Path,
+    first_line: usize,
+    known: &[&str],
+) -> Diagnostic {
     let full = e.to_string();
     // The parser appends " at line L column C"; we print positions ourselves.
     let message = match full.find(" at line ") {
@@ -37,7 +49,11 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
             .nth(1)
             .map(|rest| rest.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
-        let candidates: Vec<&str> = if expected.is_empty() { known.to_vec() } else { expected };
+        let candidates: Vec<&str> = if expected.is_empty() {
+            known.to_vec()
+        } else {
+            expected
+        };
         hint = did_you_mean(field, candidates.iter().copied()).or_else(|| {
             (!candidates.is_empty()).then(|| format!("allowed keys: {}", candidates.join(", ")))
         });
@@ -50,10 +66,15 @@ fn to_diagnostic(e: &serde_yaml::Error, text: &str, path: &Path, first_line: usi
     } else if message.starts_with("duplicate entry") {
         msg = message.replace("duplicate entry with key", "duplicate key");
         hint = Some("each key may appear once; remove or merge the repeated one".into());
-    } else if message.contains("recursion limit exceeded") || message.contains("repetition limit exceeded") {
+    } else if message.contains("recursion limit exceeded")
+        || message.contains("repetition limit exceeded")
+    {
         msg = "the YAML is nested too deeply or repeats an alias too often".into();
     }
-    if message.contains("did not find expected") || message.contains("mapping values are not allowed") || message.contains("found character that cannot start") {
+    if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+        || message.contains("found character that cannot start")
+    {
         hint = Some("check the quotes and the indentation; a value with `:` or `\"` inside can be written in single quotes: title: 'Форум \"Диалог\"'".into());
     }
     if message.contains("invalid type") {

@@ -27,11 +27,18 @@ pub fn xml_escape(s: &str) -> String {
 
 fn walk_files(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(false).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !e.file_type().is_file() {
             continue;
         }
-        let Ok(r) = e.path().strip_prefix(dir) else { continue };
+        let Ok(r) = e.path().strip_prefix(dir) else {
+            continue;
+        };
         let Some(name) = r.to_str() else { continue };
         if name.split('/').any(|s| s.starts_with('.')) {
             continue;
@@ -98,7 +105,10 @@ pub fn minify_css(css: &str) -> String {
 
 /// The theme's static files: CSS and JS fingerprinted (`style.3f2a9c1b.css`), CSS minified.
 /// Returns the map from the theme's name to the output path, and the files.
-pub fn theme_assets(cfg: &SiteConfig, diags: &mut Vec<Diagnostic>) -> (BTreeMap<String, String>, Vec<OutputFile>) {
+pub fn theme_assets(
+    cfg: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, String>, Vec<OutputFile>) {
     let dir = cfg.theme_dir().join("static");
     let mut map = BTreeMap::new();
     let mut files = Vec::new();
@@ -108,19 +118,34 @@ pub fn theme_assets(cfg: &SiteConfig, diags: &mut Vec<Diagnostic>) -> (BTreeMap<
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.push(Diagnostic::error(rel(&cfg.root, &path), 1, 1, format!("cannot read: {e}")));
+                    diags.push(Diagnostic::error(
+                        rel(&cfg.root, &path),
+                        1,
+                        1,
+                        format!("cannot read: {e}"),
+                    ));
                     continue;
                 }
             };
-            let bytes = if ext == "css" { minify_css(&String::from_utf8_lossy(&bytes)).into_bytes() } else { bytes };
+            let bytes = if ext == "css" {
+                minify_css(&String::from_utf8_lossy(&bytes)).into_bytes()
+            } else {
+                bytes
+            };
             let hash = blake3::hash(&bytes).to_hex();
             let (stem, _) = name.rsplit_once('.').unwrap_or((&name, ""));
             let out = format!("{stem}.{}.{ext}", &hash[..10]);
             map.insert(name, out.clone());
-            files.push(OutputFile { path: out, data: Data::Bytes(bytes) });
+            files.push(OutputFile {
+                path: out,
+                data: Data::Bytes(bytes),
+            });
         } else {
             map.insert(name.clone(), name.clone());
-            files.push(OutputFile { path: name, data: Data::Copy(path) });
+            files.push(OutputFile {
+                path: name,
+                data: Data::Copy(path),
+            });
         }
     }
     (map, files)
@@ -128,7 +153,13 @@ pub fn theme_assets(cfg: &SiteConfig, diags: &mut Vec<Diagnostic>) -> (BTreeMap<
 
 /// The site's own `static/` folder, copied to the output root as it is.
 pub fn site_static(cfg: &SiteConfig, _diags: &mut [Diagnostic]) -> Vec<OutputFile> {
-    walk_files(&cfg.root.join("static")).into_iter().map(|(name, path)| OutputFile { path: name, data: Data::Copy(path) }).collect()
+    walk_files(&cfg.root.join("static"))
+        .into_iter()
+        .map(|(name, path)| OutputFile {
+            path: name,
+            data: Data::Copy(path),
+        })
+        .collect()
 }
 
 /// One Atom feed per language.
@@ -144,17 +175,39 @@ pub(super) fn feeds(r: &Renderer) -> Vec<OutputFile> {
                 m.updated.as_ref().or(m.date.as_ref())
             })
             .max_by_key(|d| d.ts)
-            .map_or("1970-01-01T00:00:00+00:00".to_string(), |d| d.rfc3339.clone());
+            .map_or("1970-01-01T00:00:00+00:00".to_string(), |d| {
+                d.rfc3339.clone()
+            });
         let mut x = String::new();
         let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-        let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(lang));
+        let _ = writeln!(
+            x,
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+            xml_escape(lang)
+        );
         let _ = writeln!(x, "  <title>{}</title>", xml_escape(&r.site_title(lang)));
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&r.msg(lang, "site-description", &[])));
-        let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&feed_url));
-        let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&r.abs(&format!("{lang}/"))));
+        let _ = writeln!(
+            x,
+            "  <subtitle>{}</subtitle>",
+            xml_escape(&r.msg(lang, "site-description", &[]))
+        );
+        let _ = writeln!(
+            x,
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+            xml_escape(&feed_url)
+        );
+        let _ = writeln!(
+            x,
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&r.abs(&format!("{lang}/")))
+        );
         let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
         let _ = writeln!(x, "  <updated>{updated}</updated>");
-        let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(&r.site_title(lang)));
+        let _ = writeln!(
+            x,
+            "  <author><name>{}</name></author>",
+            xml_escape(&r.site_title(lang))
+        );
         let _ = writeln!(x, "  <generator>dastan</generator>");
         for id in ids.iter().take(r.cfg.feed_limit) {
             let p = r.site.page(*id);
@@ -163,24 +216,51 @@ pub(super) fn feeds(r: &Renderer) -> Vec<OutputFile> {
             let title = crate::markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
             let _ = writeln!(x, "  <entry xml:lang=\"{}\">", xml_escape(&p.lang));
             let _ = writeln!(x, "    <title>{}</title>", xml_escape(&title));
-            let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
+            let _ = writeln!(
+                x,
+                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+                xml_escape(&url)
+            );
             let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
             let _ = writeln!(x, "    <published>{}</published>", date.rfc3339);
-            let _ = writeln!(x, "    <updated>{}</updated>", p.meta.updated.as_ref().unwrap_or(date).rfc3339);
-            let summary = r.summaries[*id].as_ref().map(|s| s.summary.clone()).unwrap_or_default();
-            let _ = writeln!(x, "    <summary type=\"html\">{}</summary>", xml_escape(&summary));
+            let _ = writeln!(
+                x,
+                "    <updated>{}</updated>",
+                p.meta.updated.as_ref().unwrap_or(date).rfc3339
+            );
+            let summary = r.summaries[*id]
+                .as_ref()
+                .map(|s| s.summary.clone())
+                .unwrap_or_default();
+            let _ = writeln!(
+                x,
+                "    <summary type=\"html\">{}</summary>",
+                xml_escape(&summary)
+            );
             if r.cfg.feed_full_content {
-                let _ = writeln!(x, "    <content type=\"html\">{}</content>", xml_escape(&absolutize(&r.bodies[*id].html, r)));
+                let _ = writeln!(
+                    x,
+                    "    <content type=\"html\">{}</content>",
+                    xml_escape(&absolutize(&r.bodies[*id].html, r))
+                );
             }
             if let Some(terms) = p.meta.taxonomies.get("tags") {
                 for t in terms {
-                    let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(t), xml_escape(&r.term_name(lang, "tags", t)));
+                    let _ = writeln!(
+                        x,
+                        "    <category term=\"{}\" label=\"{}\"/>",
+                        xml_escape(t),
+                        xml_escape(&r.term_name(lang, "tags", t))
+                    );
                 }
             }
             let _ = writeln!(x, "  </entry>");
         }
         let _ = writeln!(x, "</feed>");
-        out.push(OutputFile { path: format!("{lang}/atom.xml"), data: Data::Bytes(x.into_bytes()) });
+        out.push(OutputFile {
+            path: format!("{lang}/atom.xml"),
+            data: Data::Bytes(x.into_bytes()),
+        });
     }
     out
 }
@@ -188,27 +268,37 @@ pub(super) fn feeds(r: &Renderer) -> Vec<OutputFile> {
 /// Root-relative `src`/`href` become absolute, for feed readers.
 fn absolutize(html: &str, r: &Renderer) -> String {
     let origin = super::origin(&r.cfg.base_url);
-    html.replace("src=\"/", &format!("src=\"{origin}/")).replace("href=\"/", &format!("href=\"{origin}/"))
+    html.replace("src=\"/", &format!("src=\"{origin}/"))
+        .replace("href=\"/", &format!("href=\"{origin}/"))
 }
 
 /// `sitemap.xml` with reciprocal hreflang alternates (never fallback pages).
 pub(super) fn sitemap(r: &Renderer) -> OutputFile {
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    let _ = writeln!(x, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">");
-    let entry = |x: &mut String, path: &str, lastmod: Option<&str>, versions: &[(String, String)]| {
-        let _ = writeln!(x, "  <url>");
-        let _ = writeln!(x, "    <loc>{}</loc>", xml_escape(&r.abs(path)));
-        if let Some(l) = lastmod {
-            let _ = writeln!(x, "    <lastmod>{l}</lastmod>");
-        }
-        if versions.len() > 1 {
-            for a in r.alternates(versions) {
-                let _ = writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", xml_escape(&a.hreflang), xml_escape(&a.href));
+    let _ = writeln!(
+        x,
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"
+    );
+    let entry =
+        |x: &mut String, path: &str, lastmod: Option<&str>, versions: &[(String, String)]| {
+            let _ = writeln!(x, "  <url>");
+            let _ = writeln!(x, "    <loc>{}</loc>", xml_escape(&r.abs(path)));
+            if let Some(l) = lastmod {
+                let _ = writeln!(x, "    <lastmod>{l}</lastmod>");
             }
-        }
-        let _ = writeln!(x, "  </url>");
-    };
+            if versions.len() > 1 {
+                for a in r.alternates(versions) {
+                    let _ = writeln!(
+                        x,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml_escape(&a.hreflang),
+                        xml_escape(&a.href)
+                    );
+                }
+            }
+            let _ = writeln!(x, "  </url>");
+        };
     let homes = r.homes();
     for (_, path) in &homes {
         entry(&mut x, path, None, &homes);
@@ -216,8 +306,18 @@ pub(super) fn sitemap(r: &Renderer) -> OutputFile {
     let mut pages: Vec<&crate::site::Page> = r.site.pages.iter().collect();
     pages.sort_by(|a, b| (a.kind != Kind::Page, &a.path).cmp(&(b.kind != Kind::Page, &b.path)));
     for p in pages {
-        let versions: Vec<(String, String)> = r.site.translations(p.id).iter().map(|(l, i)| (l.clone(), r.site.page(*i).path.clone())).collect();
-        let lastmod = p.meta.updated.as_ref().or(p.meta.date.as_ref()).map(|d| d.rfc3339.as_str());
+        let versions: Vec<(String, String)> = r
+            .site
+            .translations(p.id)
+            .iter()
+            .map(|(l, i)| (l.clone(), r.site.page(*i).path.clone()))
+            .collect();
+        let lastmod = p
+            .meta
+            .updated
+            .as_ref()
+            .or(p.meta.date.as_ref())
+            .map(|d| d.rfc3339.as_str());
         entry(&mut x, &p.path, lastmod, &versions);
     }
     for lang in &r.cfg.languages {
@@ -231,7 +331,10 @@ pub(super) fn sitemap(r: &Renderer) -> OutputFile {
         }
     }
     let _ = writeln!(x, "</urlset>");
-    OutputFile { path: "sitemap.xml".into(), data: Data::Bytes(x.into_bytes()) }
+    OutputFile {
+        path: "sitemap.xml".into(),
+        data: Data::Bytes(x.into_bytes()),
+    }
 }
 
 #[cfg(test)]
@@ -240,7 +343,13 @@ mod tests {
 
     #[test]
     fn css_minified() {
-        assert_eq!(minify_css("a  {\n  color : red ;\n}\n/* x */ b > c { margin: 0 auto; }"), "a{color:red}b>c{margin:0 auto}");
-        assert_eq!(minify_css("a::after { content: \" x  y \"; }"), "a::after{content:\" x  y \"}");
+        assert_eq!(
+            minify_css("a  {\n  color : red ;\n}\n/* x */ b > c { margin: 0 auto; }"),
+            "a{color:red}b>c{margin:0 auto}"
+        );
+        assert_eq!(
+            minify_css("a::after { content: \" x  y \"; }"),
+            "a::after{content:\" x  y \"}"
+        );
     }
 }

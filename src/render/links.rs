@@ -22,8 +22,17 @@ impl LinkIndex {
             let s = s.strip_prefix("content/").unwrap_or(&s).to_string();
             by_file.insert(s, p.id);
         }
-        let by_dir = site.bundles.iter().enumerate().map(|(i, b)| (b.dir.clone(), i)).collect();
-        LinkIndex { by_file, by_dir, base_path: base_path.to_string() }
+        let by_dir = site
+            .bundles
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.dir.clone(), i))
+            .collect();
+        LinkIndex {
+            by_file,
+            by_dir,
+            base_path: base_path.to_string(),
+        }
     }
 }
 
@@ -37,7 +46,11 @@ fn is_external(dest: &str) -> bool {
     dest.starts_with('#')
         || dest.starts_with('/')
         || dest.starts_with("//")
-        || dest.find(':').is_some_and(|i| dest[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+        || dest.find(':').is_some_and(|i| {
+            dest[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
 }
 
 /// `a%20b` → `a b`, leaving anything malformed as it is.
@@ -47,7 +60,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(h);
             i += 3;
@@ -78,18 +93,27 @@ impl Resolve for PageResolver<'_> {
         let page_url = |id: usize| {
             // The same report in this page's language when it exists.
             let id = self.site.translation(id, lang).unwrap_or(id);
-            format!("{}{}{}", self.index.base_path, self.site.page(id).path, fragment)
+            format!(
+                "{}{}{}",
+                self.index.base_path,
+                self.site.page(id).path,
+                fragment
+            )
         };
         if target.ends_with(".md") {
             return match self.index.by_file.get(&target) {
                 Some(id) => Resolved::Url(page_url(*id)),
-                None => Resolved::Missing(format!("link to `{dest}`: no such page (or it is a draft)")),
+                None => {
+                    Resolved::Missing(format!("link to `{dest}`: no such page (or it is a draft)"))
+                }
             };
         }
         if let Some(b) = self.index.by_dir.get(target.trim_end_matches('/')) {
             return match self.site.bundles[*b].pages.first() {
                 Some((_, id)) => Resolved::Url(page_url(*id)),
-                None => Resolved::Missing(format!("link to `{dest}`: that report has no published page")),
+                None => Resolved::Missing(format!(
+                    "link to `{dest}`: that report has no published page"
+                )),
             };
         }
         // An asset of this bundle or of another one.
@@ -103,7 +127,10 @@ impl Resolve for PageResolver<'_> {
             if let Some(b) = self.index.by_dir.get(&d) {
                 let b = &self.site.bundles[*b];
                 if b.assets.contains(&rest) {
-                    return Resolved::Url(format!("{}{}{}{}", self.index.base_path, b.asset_path, rest, fragment));
+                    return Resolved::Url(format!(
+                        "{}{}{}{}",
+                        self.index.base_path, b.asset_path, rest, fragment
+                    ));
                 }
             }
             match d.rsplit_once('/') {
@@ -115,7 +142,10 @@ impl Resolve for PageResolver<'_> {
             }
         }
         let what = if image { "image" } else { "link target" };
-        Resolved::Missing(format!("{what} `{dest}` not found in content/{}/", bundle.dir))
+        Resolved::Missing(format!(
+            "{what} `{dest}` not found in content/{}/",
+            bundle.dir
+        ))
     }
 }
 

@@ -58,13 +58,34 @@ struct Renderer<'a> {
 
 enum Job {
     Page(usize),
-    Fallback { lang: String, original: usize, path: String },
-    Home { lang: String, number: usize },
-    Terms { lang: String, taxonomy: String },
-    Term { lang: String, taxonomy: String, term: usize, number: usize },
-    NotFound { lang: String, root: bool },
+    Fallback {
+        lang: String,
+        original: usize,
+        path: String,
+    },
+    Home {
+        lang: String,
+        number: usize,
+    },
+    Terms {
+        lang: String,
+        taxonomy: String,
+    },
+    Term {
+        lang: String,
+        taxonomy: String,
+        term: usize,
+        number: usize,
+    },
+    NotFound {
+        lang: String,
+        root: bool,
+    },
     Chooser,
-    Alias { page: usize, path: String },
+    Alias {
+        page: usize,
+        path: String,
+    },
 }
 
 pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
@@ -78,7 +99,14 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let names: BTreeMap<String, String> = cfg
         .languages
         .iter()
-        .map(|l| (l.clone(), inp.i18n.format(l, "language-name", &[]).unwrap_or_else(|| l.clone())))
+        .map(|l| {
+            (
+                l.clone(),
+                inp.i18n
+                    .format(l, "language-name", &[])
+                    .unwrap_or_else(|| l.clone()),
+            )
+        })
         .collect();
     let site_ctx = SiteCtx {
         base_url: cfg.base_url.clone(),
@@ -87,7 +115,11 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         languages: cfg
             .languages
             .iter()
-            .map(|l| LanguageCtx { code: l.clone(), name: names[l].clone(), home: format!("{}{l}/", cfg.base_path) })
+            .map(|l| LanguageCtx {
+                code: l.clone(),
+                name: names[l].clone(),
+                home: format!("{}{l}/", cfg.base_path),
+            })
             .collect(),
         extra: cfg.extra.clone(),
         serving: inp.serving,
@@ -113,9 +145,19 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         .pages
         .par_iter()
         .map(|p| {
-            let resolver = links::PageResolver { index: &index, site: inp.site, page: p.id };
+            let resolver = links::PageResolver {
+                index: &index,
+                site: inp.site,
+                page: p.id,
+            };
             markdown::render(
-                &MdInput { body: &p.body, body_line: p.body_line, path: &p.source, lang: &p.lang, unsafe_html: cfg.unsafe_html },
+                &MdInput {
+                    body: &p.body,
+                    body_line: p.body_line,
+                    path: &p.source,
+                    lang: &p.lang,
+                    unsafe_html: cfg.unsafe_html,
+                },
                 &resolver,
             )
         })
@@ -136,8 +178,17 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         names,
         fallback_paths: Vec::new(),
     };
-    r.summaries = inp.site.pages.iter().map(|p| (p.kind == Kind::Report).then(|| r.summary(p.id))).collect();
-    r.nav = cfg.languages.iter().map(|l| (l.clone(), r.nav_for(l))).collect();
+    r.summaries = inp
+        .site
+        .pages
+        .iter()
+        .map(|p| (p.kind == Kind::Report).then(|| r.summary(p.id)))
+        .collect();
+    r.nav = cfg
+        .languages
+        .iter()
+        .map(|l| (l.clone(), r.nav_for(l)))
+        .collect();
     r.fallback_paths = r.fallback_pages();
 
     let jobs = r.jobs();
@@ -152,14 +203,23 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     files.push(feeds::sitemap(&r));
     files.push(OutputFile {
         path: "robots.txt".into(),
-        data: Data::Bytes(format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", cfg.base_url).into_bytes()),
+        data: Data::Bytes(
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                cfg.base_url
+            )
+            .into_bytes(),
+        ),
     });
     for b in &inp.site.bundles {
         if b.pages.is_empty() {
             continue;
         }
         for a in &b.assets {
-            files.push(OutputFile { path: format!("{}{a}", b.asset_path), data: Data::Copy(b.abs_dir.join(a)) });
+            files.push(OutputFile {
+                path: format!("{}{a}", b.asset_path),
+                data: Data::Copy(b.abs_dir.join(a)),
+            });
         }
     }
     (files, diags)
@@ -191,7 +251,9 @@ pub fn script_json(v: &serde_json::Value) -> String {
 
 impl<'a> Renderer<'a> {
     fn msg(&self, lang: &str, id: &str, args: &[(&str, Arg)]) -> String {
-        self.i18n.format(lang, id, args).unwrap_or_else(|| id.to_string())
+        self.i18n
+            .format(lang, id, args)
+            .unwrap_or_else(|| id.to_string())
     }
 
     fn url(&self, path: &str) -> String {
@@ -211,13 +273,21 @@ impl<'a> Renderer<'a> {
     }
 
     fn og_locale(&self, lang: &str) -> String {
-        self.i18n.format(lang, "og-locale", &[]).unwrap_or_else(|| lang.replace('-', "_"))
+        self.i18n
+            .format(lang, "og-locale", &[])
+            .unwrap_or_else(|| lang.replace('-', "_"))
     }
 
     fn term_name(&self, lang: &str, taxonomy: &str, key: &str) -> String {
         let slug = crate::slug::slugify_nonempty(key, lang);
-        let ids = if taxonomy == "tags" { vec![format!("tag-{slug}"), format!("tags-{slug}")] } else { vec![format!("{taxonomy}-{slug}")] };
-        ids.iter().find_map(|id| self.i18n.format(lang, id, &[])).unwrap_or_else(|| key.to_string())
+        let ids = if taxonomy == "tags" {
+            vec![format!("tag-{slug}"), format!("tags-{slug}")]
+        } else {
+            vec![format!("{taxonomy}-{slug}")]
+        };
+        ids.iter()
+            .find_map(|id| self.i18n.format(lang, id, &[]))
+            .unwrap_or_else(|| key.to_string())
     }
 
     fn term_path(&self, lang: &str, taxonomy: &str, slug: &str) -> String {
@@ -232,7 +302,11 @@ impl<'a> Renderer<'a> {
         let clean = crate::site::clean_relative(src)?;
         Some(CoverCtx {
             src: self.url(&format!("{}{clean}", b.asset_path)),
-            alt: c.alt.clone().map(|a| markdown::typeset(&a, &p.lang)).unwrap_or_default(),
+            alt: c
+                .alt
+                .clone()
+                .map(|a| markdown::typeset(&a, &p.lang))
+                .unwrap_or_default(),
             credit: c.credit.clone().map(|a| markdown::typeset(&a, &p.lang)),
         })
     }
@@ -241,7 +315,10 @@ impl<'a> Renderer<'a> {
         let p = self.site.page(id);
         let body = &self.bodies[id];
         let summary = match &p.meta.summary {
-            Some(s) => format!("<p>{}</p>", feeds::xml_escape(&markdown::typeset(s, &p.lang))),
+            Some(s) => format!(
+                "<p>{}</p>",
+                feeds::xml_escape(&markdown::typeset(s, &p.lang))
+            ),
             None => body.summary_html.clone(),
         };
         let d = p.meta.date.clone().unwrap_or_default_date();
@@ -267,12 +344,24 @@ impl<'a> Renderer<'a> {
     }
 
     fn nav_for(&self, lang: &str) -> Vec<NavItem> {
-        let mut v = vec![NavItem { title: self.msg(lang, "nav-home", &[]), href: self.url(&format!("{lang}/")), current: false }];
-        let mut pages: Vec<&crate::site::Page> =
-            self.site.pages.iter().filter(|p| p.kind == Kind::Page && p.lang == lang).collect();
+        let mut v = vec![NavItem {
+            title: self.msg(lang, "nav-home", &[]),
+            href: self.url(&format!("{lang}/")),
+            current: false,
+        }];
+        let mut pages: Vec<&crate::site::Page> = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind == Kind::Page && p.lang == lang)
+            .collect();
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         for p in pages {
-            v.push(NavItem { title: p.meta.title.clone().unwrap_or_default(), href: self.url(&p.path), current: false });
+            v.push(NavItem {
+                title: p.meta.title.clone().unwrap_or_default(),
+                href: self.url(&p.path),
+                current: false,
+            });
         }
         for tax in &self.cfg.taxonomies {
             v.push(NavItem {
@@ -289,7 +378,8 @@ impl<'a> Renderer<'a> {
         if !self.cfg.fallback_pages {
             return Vec::new();
         }
-        let taken: std::collections::HashSet<&str> = self.site.pages.iter().map(|p| p.path.as_str()).collect();
+        let taken: std::collections::HashSet<&str> =
+            self.site.pages.iter().map(|p| p.path.as_str()).collect();
         let mut out = Vec::new();
         for b in &self.site.bundles {
             if b.kind != Kind::Report || b.pages.is_empty() {
@@ -299,7 +389,12 @@ impl<'a> Renderer<'a> {
                 if b.pages.iter().any(|(l, _)| l == lang) {
                     continue;
                 }
-                let Some(original) = self.cfg.chain(lang).iter().skip(1).find_map(|l| b.pages.iter().find(|(pl, _)| pl == l).map(|(_, id)| *id))
+                let Some(original) = self
+                    .cfg
+                    .chain(lang)
+                    .iter()
+                    .skip(1)
+                    .find_map(|l| b.pages.iter().find(|(pl, _)| pl == l).map(|(_, id)| *id))
                 else {
                     continue;
                 };
@@ -313,33 +408,62 @@ impl<'a> Renderer<'a> {
     }
 
     fn fallback_of(&self, lang: &str, original: usize) -> Option<&str> {
-        self.fallback_paths.iter().find(|(p, id)| *id == original && p.starts_with(&format!("{lang}/"))).map(|(p, _)| p.as_str())
+        self.fallback_paths
+            .iter()
+            .find(|(p, id)| *id == original && p.starts_with(&format!("{lang}/")))
+            .map(|(p, _)| p.as_str())
     }
 
     fn jobs(&self) -> Vec<Job> {
         let mut jobs: Vec<Job> = self.site.pages.iter().map(|p| Job::Page(p.id)).collect();
         for (path, original) in &self.fallback_paths {
             let lang = path.split('/').next().unwrap_or_default().to_string();
-            jobs.push(Job::Fallback { lang, original: *original, path: path.clone() });
+            jobs.push(Job::Fallback {
+                lang,
+                original: *original,
+                path: path.clone(),
+            });
         }
         for lang in &self.cfg.languages {
             let n = self.site.reports.get(lang).map_or(0, Vec::len);
             let pages = n.div_ceil(self.cfg.paginate).max(1);
             for number in 1..=pages {
-                jobs.push(Job::Home { lang: lang.clone(), number });
+                jobs.push(Job::Home {
+                    lang: lang.clone(),
+                    number,
+                });
             }
             for tax in &self.cfg.taxonomies {
-                jobs.push(Job::Terms { lang: lang.clone(), taxonomy: tax.clone() });
-                let terms = self.site.terms.get(lang).and_then(|t| t.get(tax)).map_or(&[][..], Vec::as_slice);
+                jobs.push(Job::Terms {
+                    lang: lang.clone(),
+                    taxonomy: tax.clone(),
+                });
+                let terms = self
+                    .site
+                    .terms
+                    .get(lang)
+                    .and_then(|t| t.get(tax))
+                    .map_or(&[][..], Vec::as_slice);
                 for (ti, term) in terms.iter().enumerate() {
                     for number in 1..=term.pages.len().div_ceil(self.cfg.paginate).max(1) {
-                        jobs.push(Job::Term { lang: lang.clone(), taxonomy: tax.clone(), term: ti, number });
+                        jobs.push(Job::Term {
+                            lang: lang.clone(),
+                            taxonomy: tax.clone(),
+                            term: ti,
+                            number,
+                        });
                     }
                 }
             }
-            jobs.push(Job::NotFound { lang: lang.clone(), root: false });
+            jobs.push(Job::NotFound {
+                lang: lang.clone(),
+                root: false,
+            });
         }
-        jobs.push(Job::NotFound { lang: self.cfg.default_language.clone(), root: true });
+        jobs.push(Job::NotFound {
+            lang: self.cfg.default_language.clone(),
+            root: true,
+        });
         jobs.push(Job::Chooser);
         for p in &self.site.pages {
             for a in &p.meta.aliases {
@@ -351,7 +475,15 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    fn head(&self, lang: &str, title: String, description: String, path: &str, alternates: Vec<Alternate>, kind: &'static str) -> Head {
+    fn head(
+        &self,
+        lang: &str,
+        title: String,
+        description: String,
+        path: &str,
+        alternates: Vec<Alternate>,
+        kind: &'static str,
+    ) -> Head {
         let locale_alternates = alternates
             .iter()
             .filter(|a| a.hreflang != lang && a.hreflang != "x-default")
@@ -362,7 +494,13 @@ impl<'a> Renderer<'a> {
             description,
             canonical: self.abs(path),
             alternates,
-            og: OpenGraph { kind, locale: self.og_locale(lang), locale_alternates, image: None, image_alt: None },
+            og: OpenGraph {
+                kind,
+                locale: self.og_locale(lang),
+                locale_alternates,
+                image: None,
+                image_alt: None,
+            },
             feed: self.url(&format!("{lang}/atom.xml")),
             noindex: false,
             json_ld: None,
@@ -371,21 +509,44 @@ impl<'a> Renderer<'a> {
 
     /// Alternates among pages that exist: `(lang, path)` pairs, plus x-default.
     fn alternates(&self, versions: &[(String, String)]) -> Vec<Alternate> {
-        let mut v: Vec<Alternate> = versions.iter().map(|(l, p)| Alternate { hreflang: l.clone(), href: self.abs(p) }).collect();
-        let default = versions.iter().find(|(l, _)| *l == self.cfg.default_language).or_else(|| versions.first());
+        let mut v: Vec<Alternate> = versions
+            .iter()
+            .map(|(l, p)| Alternate {
+                hreflang: l.clone(),
+                href: self.abs(p),
+            })
+            .collect();
+        let default = versions
+            .iter()
+            .find(|(l, _)| *l == self.cfg.default_language)
+            .or_else(|| versions.first());
         if let Some((_, p)) = default {
-            v.push(Alternate { hreflang: "x-default".into(), href: self.abs(p) });
+            v.push(Alternate {
+                hreflang: "x-default".into(),
+                href: self.abs(p),
+            });
         }
         v
     }
 
-    fn switcher(&self, lang: &str, versions: &[(String, String)], fallbacks: &[(String, String)]) -> Vec<SwitchItem> {
+    fn switcher(
+        &self,
+        lang: &str,
+        versions: &[(String, String)],
+        fallbacks: &[(String, String)],
+    ) -> Vec<SwitchItem> {
         self.cfg
             .languages
             .iter()
             .map(|l| {
-                let href = versions.iter().find(|(vl, _)| vl == l).map(|(_, p)| self.url(p));
-                let fallback = fallbacks.iter().find(|(vl, _)| vl == l).map(|(_, p)| self.url(p));
+                let href = versions
+                    .iter()
+                    .find(|(vl, _)| vl == l)
+                    .map(|(_, p)| self.url(p));
+                let fallback = fallbacks
+                    .iter()
+                    .find(|(vl, _)| vl == l)
+                    .map(|(_, p)| self.url(p));
                 SwitchItem {
                     lang: l.clone(),
                     name: self.names.get(l).cloned().unwrap_or_else(|| l.clone()),
@@ -398,7 +559,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn homes(&self) -> Vec<(String, String)> {
-        self.cfg.languages.iter().map(|l| (l.clone(), format!("{l}/"))).collect()
+        self.cfg
+            .languages
+            .iter()
+            .map(|l| (l.clone(), format!("{l}/")))
+            .collect()
     }
 
     fn page_ctx(&self, id: usize, lang: &str) -> PageCtx {
@@ -413,7 +578,10 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|t| {
                         let slug = crate::slug::slugify_nonempty(t, &p.lang);
-                        TermLink { name: self.term_name(lang, "tags", t), href: self.url(&self.term_path(lang, "tags", &slug)) }
+                        TermLink {
+                            name: self.term_name(lang, "tags", t),
+                            href: self.url(&self.term_path(lang, "tags", &slug)),
+                        }
                     })
                     .collect()
             })
@@ -426,13 +594,20 @@ impl<'a> Renderer<'a> {
             date_iso: p.meta.date.as_ref().map(|d| d.rfc3339.clone()),
             updated: p.meta.updated.as_ref().map(|d| self.date(lang, d)),
             updated_iso: p.meta.updated.as_ref().map(|d| d.rfc3339.clone()),
-            location: p.meta.location.as_ref().map(|s| markdown::typeset(s, &p.lang)),
+            location: p
+                .meta
+                .location
+                .as_ref()
+                .map(|s| markdown::typeset(s, &p.lang)),
             event: p.meta.event.as_ref().map(|s| markdown::typeset(s, &p.lang)),
             tags,
             cover: self.cover(id),
             content: body.html.clone(),
             summary: self.description(id),
-            source: p.meta.source.as_ref().map(|s| SourceCtx { name: s.name.clone(), url: s.url.clone() }),
+            source: p.meta.source.as_ref().map(|s| SourceCtx {
+                name: s.name.clone(),
+                url: s.url.clone(),
+            }),
             machine_translated: p.meta.machine_translated,
             content_lang: p.lang.clone(),
             fallback_from: (p.lang != lang).then(|| p.lang.clone()),
@@ -472,18 +647,34 @@ impl<'a> Renderer<'a> {
     }
 
     fn pager(&self, base: &str, number: usize, total: usize) -> Pager {
-        let href = |n: usize| if n == 1 { self.url(base) } else { self.url(&format!("{base}page/{n}/")) };
+        let href = |n: usize| {
+            if n == 1 {
+                self.url(base)
+            } else {
+                self.url(&format!("{base}page/{n}/"))
+            }
+        };
         Pager {
             current: number,
             total,
             prev: (number > 1).then(|| href(number - 1)),
             next: (number < total).then(|| href(number + 1)),
-            pages: (1..=total).map(|n| PagerLink { number: n, href: href(n), current: n == number }).collect(),
+            pages: (1..=total)
+                .map(|n| PagerLink {
+                    number: n,
+                    href: href(n),
+                    current: n == number,
+                })
+                .collect(),
         }
     }
 
     fn list_path(base: &str, number: usize) -> String {
-        if number == 1 { base.to_string() } else { format!("{base}page/{number}/") }
+        if number == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{number}/")
+        }
     }
 
     fn run(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
@@ -492,23 +683,41 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Page(id) => {
                 let p = self.site.page(*id);
-                let versions: Vec<(String, String)> =
-                    self.site.translations(*id).iter().map(|(l, i)| (l.clone(), self.site.page(*i).path.clone())).collect();
+                let versions: Vec<(String, String)> = self
+                    .site
+                    .translations(*id)
+                    .iter()
+                    .map(|(l, i)| (l.clone(), self.site.page(*i).path.clone()))
+                    .collect();
                 let fallbacks: Vec<(String, String)> = self
                     .cfg
                     .languages
                     .iter()
-                    .filter_map(|l| self.fallback_of(l, self.site.translations(*id).first().map_or(*id, |(_, i)| *i)).map(|p| (l.clone(), p.to_string())))
+                    .filter_map(|l| {
+                        self.fallback_of(
+                            l,
+                            self.site.translations(*id).first().map_or(*id, |(_, i)| *i),
+                        )
+                        .map(|p| (l.clone(), p.to_string()))
+                    })
                     .collect();
                 let page = self.page_ctx(*id, &p.lang);
-                let kind = if p.kind == Kind::Report { "report" } else { "page" };
+                let kind = if p.kind == Kind::Report {
+                    "report"
+                } else {
+                    "page"
+                };
                 let mut head = self.head(
                     &p.lang,
                     format!("{} — {}", page.title, self.site_title(&p.lang)),
                     page.summary.clone(),
                     &p.path,
                     self.alternates(&versions),
-                    if p.kind == Kind::Report { "article" } else { "website" },
+                    if p.kind == Kind::Report {
+                        "article"
+                    } else {
+                        "website"
+                    },
                 );
                 if let Some(c) = &page.cover {
                     head.og.image = Some(format!("{}{}", origin(&self.cfg.base_url), c.src));
@@ -529,12 +738,28 @@ impl<'a> Renderer<'a> {
                     terms: None,
                     redirect: None,
                 };
-                self.html(&format!("{}index.html", p.path), if p.kind == Kind::Report { "report.html" } else { "page.html" }, &ctx)
+                self.html(
+                    &format!("{}index.html", p.path),
+                    if p.kind == Kind::Report {
+                        "report.html"
+                    } else {
+                        "page.html"
+                    },
+                    &ctx,
+                )
             }
-            Job::Fallback { lang, original, path } => {
+            Job::Fallback {
+                lang,
+                original,
+                path,
+            } => {
                 let p = self.site.page(*original);
-                let versions: Vec<(String, String)> =
-                    self.site.translations(*original).iter().map(|(l, i)| (l.clone(), self.site.page(*i).path.clone())).collect();
+                let versions: Vec<(String, String)> = self
+                    .site
+                    .translations(*original)
+                    .iter()
+                    .map(|(l, i)| (l.clone(), self.site.page(*i).path.clone()))
+                    .collect();
                 let page = self.page_ctx(*original, lang);
                 let mut head = self.head(
                     lang,
@@ -571,16 +796,31 @@ impl<'a> Renderer<'a> {
                     .take(self.cfg.paginate)
                     .filter_map(|id| self.summaries[*id].as_ref())
                     .collect();
-                let versions = if *number == 1 { self.homes() } else { vec![(lang.clone(), path.clone())] };
+                let versions = if *number == 1 {
+                    self.homes()
+                } else {
+                    vec![(lang.clone(), path.clone())]
+                };
                 let title = if *number == 1 {
                     self.site_title(lang)
                 } else {
-                    format!("{} — {}", self.msg(lang, "page-number", &[("number", Arg::Num(*number as f64))]), self.site_title(lang))
+                    format!(
+                        "{} — {}",
+                        self.msg(lang, "page-number", &[("number", Arg::Num(*number as f64))]),
+                        self.site_title(lang)
+                    )
                 };
                 let ctx = Ctx {
                     lang,
                     kind: "home",
-                    head: self.head(lang, title, self.msg(lang, "site-description", &[]), &path, self.alternates(&versions), "website"),
+                    head: self.head(
+                        lang,
+                        title,
+                        self.msg(lang, "site-description", &[]),
+                        &path,
+                        self.alternates(&versions),
+                        "website",
+                    ),
                     switcher: self.switcher(lang, &self.homes(), &[]),
                     nav: nav(lang),
                     home: self.url(&base),
@@ -597,7 +837,12 @@ impl<'a> Renderer<'a> {
                 self.html(&format!("{path}index.html"), "home.html", &ctx)
             }
             Job::Terms { lang, taxonomy } => {
-                let terms = self.site.terms.get(lang).and_then(|t| t.get(taxonomy)).map_or(&[][..], Vec::as_slice);
+                let terms = self
+                    .site
+                    .terms
+                    .get(lang)
+                    .and_then(|t| t.get(taxonomy))
+                    .map_or(&[][..], Vec::as_slice);
                 let mut counts: Vec<TermCount> = terms
                     .iter()
                     .map(|t| TermCount {
@@ -608,12 +853,24 @@ impl<'a> Renderer<'a> {
                     .collect();
                 counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
                 let path = format!("{lang}/{taxonomy}/");
-                let versions: Vec<(String, String)> = self.cfg.languages.iter().map(|l| (l.clone(), format!("{l}/{taxonomy}/"))).collect();
+                let versions: Vec<(String, String)> = self
+                    .cfg
+                    .languages
+                    .iter()
+                    .map(|l| (l.clone(), format!("{l}/{taxonomy}/")))
+                    .collect();
                 let title = self.msg(lang, &format!("taxonomy-{taxonomy}"), &[]);
                 let ctx = Ctx {
                     lang,
                     kind: "terms",
-                    head: self.head(lang, format!("{title} — {}", self.site_title(lang)), title.clone(), &path, self.alternates(&versions), "website"),
+                    head: self.head(
+                        lang,
+                        format!("{title} — {}", self.site_title(lang)),
+                        title.clone(),
+                        &path,
+                        self.alternates(&versions),
+                        "website",
+                    ),
                     switcher: self.switcher(lang, &versions, &[]),
                     nav: nav(lang),
                     home: self.url(&format!("{lang}/")),
@@ -624,8 +881,18 @@ impl<'a> Renderer<'a> {
                 };
                 self.html(&format!("{path}index.html"), "terms.html", &ctx)
             }
-            Job::Term { lang, taxonomy, term, number } => {
-                let terms = self.site.terms.get(lang).and_then(|t| t.get(taxonomy)).map_or(&[][..], Vec::as_slice);
+            Job::Term {
+                lang,
+                taxonomy,
+                term,
+                number,
+            } => {
+                let terms = self
+                    .site
+                    .terms
+                    .get(lang)
+                    .and_then(|t| t.get(taxonomy))
+                    .map_or(&[][..], Vec::as_slice);
                 let t = &terms[*term];
                 let base = self.term_path(lang, taxonomy, &t.slug);
                 let path = Self::list_path(&base, *number);
@@ -642,7 +909,13 @@ impl<'a> Renderer<'a> {
                     self.cfg
                         .languages
                         .iter()
-                        .filter(|l| self.site.terms.get(*l).and_then(|m| m.get(taxonomy)).is_some_and(|ts| ts.iter().any(|x| x.slug == t.slug)))
+                        .filter(|l| {
+                            self.site
+                                .terms
+                                .get(*l)
+                                .and_then(|m| m.get(taxonomy))
+                                .is_some_and(|ts| ts.iter().any(|x| x.slug == t.slug))
+                        })
                         .map(|l| (l.clone(), self.term_path(l, taxonomy, &t.slug)))
                         .collect()
                 } else {
@@ -652,20 +925,47 @@ impl<'a> Renderer<'a> {
                 let ctx = Ctx {
                     lang,
                     kind: "term",
-                    head: self.head(lang, format!("{name} — {}", self.site_title(lang)), name.clone(), &path, self.alternates(&versions), "website"),
+                    head: self.head(
+                        lang,
+                        format!("{name} — {}", self.site_title(lang)),
+                        name.clone(),
+                        &path,
+                        self.alternates(&versions),
+                        "website",
+                    ),
                     switcher: self.switcher(lang, &versions, &[]),
                     nav: nav(lang),
                     home: self.url(&format!("{lang}/")),
                     page: None,
-                    list: Some(ListCtx { title: name, items, pager: self.pager(&base, *number, total), count: t.pages.len() }),
+                    list: Some(ListCtx {
+                        title: name,
+                        items,
+                        pager: self.pager(&base, *number, total),
+                        count: t.pages.len(),
+                    }),
                     terms: None,
                     redirect: None,
                 };
                 self.html(&format!("{path}index.html"), "term.html", &ctx)
             }
             Job::NotFound { lang, root } => {
-                let path = if *root { "404.html".to_string() } else { format!("{lang}/404.html") };
-                let mut head = self.head(lang, format!("{} — {}", self.msg(lang, "not-found-title", &[]), self.site_title(lang)), String::new(), &path, Vec::new(), "website");
+                let path = if *root {
+                    "404.html".to_string()
+                } else {
+                    format!("{lang}/404.html")
+                };
+                let mut head = self.head(
+                    lang,
+                    format!(
+                        "{} — {}",
+                        self.msg(lang, "not-found-title", &[]),
+                        self.site_title(lang)
+                    ),
+                    String::new(),
+                    &path,
+                    Vec::new(),
+                    "website",
+                );
                 head.noindex = true;
                 let ctx = Ctx {
                     lang,
@@ -686,7 +986,14 @@ impl<'a> Renderer<'a> {
                 let ctx = Ctx {
                     lang,
                     kind: "chooser",
-                    head: self.head(lang, self.site_title(lang), self.msg(lang, "site-description", &[]), "", self.alternates(&self.homes()), "website"),
+                    head: self.head(
+                        lang,
+                        self.site_title(lang),
+                        self.msg(lang, "site-description", &[]),
+                        "",
+                        self.alternates(&self.homes()),
+                        "website",
+                    ),
                     switcher: self.switcher(lang, &self.homes(), &[]),
                     nav: nav(lang),
                     home: self.url(&format!("{lang}/")),
@@ -699,7 +1006,14 @@ impl<'a> Renderer<'a> {
             }
             Job::Alias { page, path } => {
                 let p = self.site.page(*page);
-                let mut head = self.head(&p.lang, p.meta.title.clone().unwrap_or_default(), String::new(), &p.path, Vec::new(), "website");
+                let mut head = self.head(
+                    &p.lang,
+                    p.meta.title.clone().unwrap_or_default(),
+                    String::new(),
+                    &p.path,
+                    Vec::new(),
+                    "website",
+                );
                 head.noindex = true;
                 let ctx = Ctx {
                     lang: &p.lang,
@@ -720,7 +1034,10 @@ impl<'a> Renderer<'a> {
 
     fn html(&self, path: &str, template: &str, ctx: &Ctx) -> Result<OutputFile, Diagnostic> {
         let s = self.templates.render(template, ctx)?;
-        Ok(OutputFile { path: path.to_string(), data: Data::Bytes(s.into_bytes()) })
+        Ok(OutputFile {
+            path: path.to_string(),
+            data: Data::Bytes(s.into_bytes()),
+        })
     }
 }
 

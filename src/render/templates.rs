@@ -19,7 +19,11 @@ pub struct Templates {
 
 fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if e.file_type().is_file()
             && let Ok(r) = e.path().strip_prefix(dir)
             && let Some(name) = r.to_str()
@@ -34,7 +38,12 @@ fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
 /// Converts a Tera error into a diagnostic at the template's file, line and column.
 fn to_diag(e: &tera::Error, files: &HashMap<String, PathBuf>, fallback: &Path) -> Vec<Diagnostic> {
     use std::error::Error as _;
-    let file_of = |name: &str| files.get(name).cloned().unwrap_or_else(|| fallback.to_path_buf());
+    let file_of = |name: &str| {
+        files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_path_buf())
+    };
     let d = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let span = r.span();
@@ -45,24 +54,45 @@ fn to_diag(e: &tera::Error, files: &HashMap<String, PathBuf>, fallback: &Path) -
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
-            let name = if r.filename().is_empty() { fallback.to_string_lossy().to_string() } else { r.filename().to_string() };
-            Diagnostic::error(file_of(&name), span.start_line, span.start_col + 1, format!("template error: {msg}"))
+            let name = if r.filename().is_empty() {
+                fallback.to_string_lossy().to_string()
+            } else {
+                r.filename().to_string()
+            };
+            Diagnostic::error(
+                file_of(&name),
+                span.start_line,
+                span.start_col + 1,
+                format!("template error: {msg}"),
+            )
         }
-        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => Diagnostic::error(
             file_of(tpl),
             1,
             1,
-            format!("template `{tpl}` extends itself through {}", inheritance_chain.join(" → ")),
+            format!(
+                "template `{tpl}` extends itself through {}",
+                inheritance_chain.join(" → ")
+            ),
         ),
         tera::ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
             file_of(tpl),
             1,
             1,
-            format!("template `{tpl}` includes itself through {}", include_chain.join(" → ")),
+            format!(
+                "template `{tpl}` includes itself through {}",
+                include_chain.join(" → ")
+            ),
         ),
-        tera::ErrorKind::MissingParent { current, parent } => {
-            Diagnostic::error(file_of(current), 1, 1, format!("template `{current}` extends `{parent}`, which does not exist"))
-        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            file_of(current),
+            1,
+            1,
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+        ),
         other => {
             // Several problems found while checking templates come as one text of reports:
             // `error: message` followed by ` --> name:line:col`.
@@ -77,12 +107,22 @@ fn to_diag(e: &tera::Error, files: &HashMap<String, PathBuf>, fallback: &Path) -
                     let col = parts.next().and_then(|c| c.parse::<usize>().ok());
                     let line_no = parts.next().and_then(|c| c.parse::<usize>().ok());
                     if let (Some(c), Some(l), Some(name)) = (col, line_no, parts.next()) {
-                        found.push(Diagnostic::error(file_of(name), l, c, format!("template error: {message}")));
+                        found.push(Diagnostic::error(
+                            file_of(name),
+                            l,
+                            c,
+                            format!("template error: {message}"),
+                        ));
                     }
                 }
             }
             if found.is_empty() {
-                found.push(Diagnostic::error(fallback, 1, 1, format!("template error: {text}")));
+                found.push(Diagnostic::error(
+                    fallback,
+                    1,
+                    1,
+                    format!("template error: {text}"),
+                ));
             }
             return found;
         }
@@ -128,41 +168,62 @@ impl Templates {
                     files.insert(name.clone(), rel(root, &path));
                     sources.push((name, crate::frontmatter::normalize_newlines(&text)));
                 }
-                _ => diags.push(Diagnostic::error(rel(root, &path), 1, 1, "cannot read this template as UTF-8 text")),
+                _ => diags.push(Diagnostic::error(
+                    rel(root, &path),
+                    1,
+                    1,
+                    "cannot read this template as UTF-8 text",
+                )),
             }
         }
         let i = i18n.clone();
-        tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let key: String = kwargs.must_get("key")?;
-            let lang: String = match kwargs.get::<String>("lang")? {
-                Some(l) => l,
-                None => state.get::<String>("lang")?.unwrap_or_default(),
-            };
-            let args = kwargs_to_args(&kwargs);
-            let borrowed: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            i.format(&lang, &key, &borrowed)
-                .ok_or_else(|| tera::Error::message(format!("no language has the message `{key}`")))
-        });
+        tera.register_function(
+            "t",
+            move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+                let key: String = kwargs.must_get("key")?;
+                let lang: String = match kwargs.get::<String>("lang")? {
+                    Some(l) => l,
+                    None => state.get::<String>("lang")?.unwrap_or_default(),
+                };
+                let args = kwargs_to_args(&kwargs);
+                let borrowed: Vec<(&str, Arg)> =
+                    args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                i.format(&lang, &key, &borrowed).ok_or_else(|| {
+                    tera::Error::message(format!("no language has the message `{key}`"))
+                })
+            },
+        );
         let a = assets.clone();
         let base = site.base_path.clone();
-        tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
-            match a.get(path.trim_start_matches('/')) {
-                Some(url) => Ok(format!("{base}{url}")),
-                None => Err(tera::Error::message(format!("no file `{path}` in the theme's static/ folder"))),
-            }
-        });
+        tera.register_function(
+            "asset",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get("path")?;
+                match a.get(path.trim_start_matches('/')) {
+                    Some(url) => Ok(format!("{base}{url}")),
+                    None => Err(tera::Error::message(format!(
+                        "no file `{path}` in the theme's static/ folder"
+                    ))),
+                }
+            },
+        );
         let base = site.base_path.clone();
-        tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
-            Ok(format!("{base}{}", path.trim_start_matches('/')))
-        });
+        tera.register_function(
+            "url",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get("path")?;
+                Ok(format!("{base}{}", path.trim_start_matches('/')))
+            },
+        );
         // Parse one by one first, so that every broken template is reported.
         for (name, text) in &sources {
             let mut probe = Tera::new();
             probe.register_from(&tera);
             if let Err(e) = probe.add_raw_template(name, text)
-                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. } | tera::ErrorKind::TemplateNotFound(_))
+                && !matches!(
+                    e.kind(),
+                    tera::ErrorKind::MissingParent { .. } | tera::ErrorKind::TemplateNotFound(_)
+                )
             {
                 diags.extend(to_diag(&e, &files, &rel(root, &dir.join(name))));
             }
@@ -171,7 +232,9 @@ impl Templates {
             return Err(diags);
         }
         let fallback = rel(root, dir);
-        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
             return Err(to_diag(&e, &files, &fallback));
         }
         tera.global_context().insert("site", site);
@@ -183,8 +246,17 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, ctx: &Ctx) -> Result<String, Diagnostic> {
-        let fallback = self.files.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
-        let first = |e: tera::Error| to_diag(&e, &self.files, &fallback).into_iter().next().unwrap_or_else(|| Diagnostic::error(&fallback, 1, 1, "template error"));
+        let fallback = self
+            .files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name));
+        let first = |e: tera::Error| {
+            to_diag(&e, &self.files, &fallback)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Diagnostic::error(&fallback, 1, 1, "template error"))
+        };
         let context = tera::Context::from_serialize(ctx).map_err(first)?;
         self.tera.render(name, &context).map_err(first)
     }

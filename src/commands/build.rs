@@ -1,0 +1,41 @@
+//! `dastan build`.
+
+use crate::build::{self, BuildOptions};
+use crate::cli::BuildArgs;
+use std::time::Instant;
+
+pub fn run(a: BuildArgs) -> u8 {
+    let started = Instant::now();
+    let opts = BuildOptions {
+        root: a.root.root,
+        output: a.output,
+        base_url: a.base_url,
+        drafts: a.drafts,
+        allow_outside_output: a.allow_outside_output,
+        serving: false,
+    };
+    let (generated, diags) = build::build(&opts);
+    super::print(&diags);
+    if diags.has_errors() {
+        eprintln!(
+            "build failed: {} error(s), {} warning(s); the previous site was left as it was",
+            diags.error_count(),
+            diags.warning_count()
+        );
+        return super::CONTENT_ERROR;
+    }
+    if let Some(g) = generated {
+        let per: Vec<String> = g
+            .pages_per_language()
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        eprintln!(
+            "built {} files ({}) in {} ms",
+            g.files.len(),
+            per.join(", "),
+            started.elapsed().as_millis()
+        );
+    }
+    super::OK
+}

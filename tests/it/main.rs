@@ -1,0 +1,5 @@
+//! One integration-test binary; a module per feature. See `support` for the harness.
+
+mod support;
+
+mod build;
