@@ -164,6 +164,14 @@ pub struct TermCount {
     pub count: usize,
 }
 
+/// The index of a taxonomy: its terms with counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermsCtx {
+    pub taxonomy: String,
+    pub title: String,
+    pub items: Vec<TermCount>,
+}
+
 /// The whole context of one page render.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ctx<'a> {
@@ -176,7 +184,7 @@ pub struct Ctx<'a> {
     pub home: String,
     pub page: Option<PageCtx>,
     pub list: Option<ListCtx<'a>>,
-    pub terms: Option<Vec<TermCount>>,
+    pub terms: Option<TermsCtx>,
     /// For redirect pages (aliases): where to go.
     pub redirect: Option<String>,
 }
