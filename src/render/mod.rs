@@ -876,7 +876,11 @@ impl<'a> Renderer<'a> {
                     home: self.url(&format!("{lang}/")),
                     page: None,
                     list: None,
-                    terms: Some(TermsCtx { taxonomy: taxonomy.clone(), title: title.clone(), items: counts }),
+                    terms: Some(TermsCtx {
+                        taxonomy: taxonomy.clone(),
+                        title: title.clone(),
+                        items: counts,
+                    }),
                     redirect: None,
                 };
                 self.html(&format!("{path}index.html"), "terms.html", &ctx)

@@ -5,10 +5,26 @@ use crate::support::SiteTest;
 #[test]
 fn builds_a_minimal_site() {
     let t = SiteTest::new();
-    t.report("2025-04-28-visit", "ru", "title: Визит\ndate: 2025-04-28", "Текст.");
+    t.report(
+        "2025-04-28-visit",
+        "ru",
+        "title: Визит\ndate: 2025-04-28",
+        "Текст.",
+    );
     t.build();
-    assert!(t.read("ru/reports/2025-04-28-visit/index.html").contains("<h1>Визит</h1>"));
-    for f in ["index.html", "404.html", "ru/404.html", "ru/index.html", "ru/atom.xml", "sitemap.xml", "robots.txt"] {
+    assert!(
+        t.read("ru/reports/2025-04-28-visit/index.html")
+            .contains("<h1>Визит</h1>")
+    );
+    for f in [
+        "index.html",
+        "404.html",
+        "ru/404.html",
+        "ru/index.html",
+        "ru/atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
         assert!(t.exists(f), "{f} missing");
     }
 }
@@ -25,11 +41,23 @@ fn the_sample_site_builds_without_findings() {
 #[test]
 fn front_matter_errors_name_file_and_line() {
     let t = SiteTest::new();
-    t.write("content/reports/a/index.ru.md", "---\ntitle: A\ndate: 2025-01-01\ntgas: [x]\n---\nText\n");
-    t.write("content/reports/b/index.ru.md", "---\ntitle: B\ndate: 2025-02-30\n---\nText\n");
-    t.write("content/reports/c/index.ru.md", "---\ntitle: \"C\ndate: 2025-01-01\n---\nText\n");
+    t.write(
+        "content/reports/a/index.ru.md",
+        "---\ntitle: A\ndate: 2025-01-01\ntgas: [x]\n---\nText\n",
+    );
+    t.write(
+        "content/reports/b/index.ru.md",
+        "---\ntitle: B\ndate: 2025-02-30\n---\nText\n",
+    );
+    t.write(
+        "content/reports/c/index.ru.md",
+        "---\ntitle: \"C\ndate: 2025-01-01\n---\nText\n",
+    );
     t.write("content/reports/d/index.ru.md", "No front matter here\n");
-    t.write("content/reports/e/index.ru.md", "---\ndate: 2025-01-01\n---\nText\n");
+    t.write(
+        "content/reports/e/index.ru.md",
+        "---\ndate: 2025-01-01\n---\nText\n",
+    );
     let run = t.build_fails();
     let run = run.stderr_has("content/reports/a/index.ru.md:4:1: error: unknown front-matter key `tgas`\n  hint: did you mean `tags`?")
         .stderr_has("content/reports/b/index.ru.md:3:1: error: `date: 2025-02-30` is not a valid date")
@@ -38,7 +66,11 @@ fn front_matter_errors_name_file_and_line() {
         .stderr_has("content/reports/e/index.ru.md:1:1: error: missing `title`")
         .stderr_has("build failed: 5 error(s)");
     // Line numbers of YAML syntax errors count from the top of the .md file.
-    let c_line = run.stderr.lines().find(|l| l.starts_with("content/reports/c/index.ru.md:")).unwrap();
+    let c_line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("content/reports/c/index.ru.md:"))
+        .unwrap();
     let line: usize = c_line.split(':').nth(1).unwrap().parse().unwrap();
     assert!(line >= 2, "{c_line}");
 }
@@ -46,15 +78,51 @@ fn front_matter_errors_name_file_and_line() {
 #[test]
 fn slugs_are_ascii_in_every_script() {
     let t = SiteTest::new();
-    t.report("Қазақстан-форумы", "kk", "title: Форум\ndate: 2025-01-01", "Мәтін.");
-    t.report("Oʻzbekiston-gʻoyasi", "uz", "title: Forum\ndate: 2025-01-02", "Matn.");
-    t.report("Встреча в Москве", "ru", "title: Встреча\ndate: 2025-01-03", "Текст.");
-    t.report("o-zb", "uz", "title: Custom\ndate: 2025-01-04\nslug: \"Oʻquv markazi\"", "Matn.");
+    t.report(
+        "Қазақстан-форумы",
+        "kk",
+        "title: Форум\ndate: 2025-01-01",
+        "Мәтін.",
+    );
+    t.report(
+        "Oʻzbekiston-gʻoyasi",
+        "uz",
+        "title: Forum\ndate: 2025-01-02",
+        "Matn.",
+    );
+    t.report(
+        "Встреча в Москве",
+        "ru",
+        "title: Встреча\ndate: 2025-01-03",
+        "Текст.",
+    );
+    t.report(
+        "o-zb",
+        "uz",
+        "title: Custom\ndate: 2025-01-04\nslug: \"Oʻquv markazi\"",
+        "Matn.",
+    );
     t.build();
-    assert!(t.exists("kk/reports/qazaqstan-forumy/index.html"), "{:?}", t.files());
-    assert!(t.exists("uz/reports/ozbekiston-goyasi/index.html"), "{:?}", t.files());
-    assert!(t.exists("ru/reports/vstrecha-v-moskve/index.html"), "{:?}", t.files());
-    assert!(t.exists("uz/reports/oquv-markazi/index.html"), "{:?}", t.files());
+    assert!(
+        t.exists("kk/reports/qazaqstan-forumy/index.html"),
+        "{:?}",
+        t.files()
+    );
+    assert!(
+        t.exists("uz/reports/ozbekiston-goyasi/index.html"),
+        "{:?}",
+        t.files()
+    );
+    assert!(
+        t.exists("ru/reports/vstrecha-v-moskve/index.html"),
+        "{:?}",
+        t.files()
+    );
+    assert!(
+        t.exists("uz/reports/oquv-markazi/index.html"),
+        "{:?}",
+        t.files()
+    );
 }
 
 #[test]
@@ -66,14 +134,23 @@ fn nfd_folder_names_equal_nfc() {
     t.report(nfd, "ru", "title: B\ndate: 2025-01-02", "x");
     t.build();
     assert!(t.exists("ru/reports/yoshkar-ola/index.html"));
-    assert!(t.exists("ru/reports/yoshkar-ola-2/index.html"), "{:?}", t.files());
+    assert!(
+        t.exists("ru/reports/yoshkar-ola-2/index.html"),
+        "{:?}",
+        t.files()
+    );
 }
 
 #[test]
 fn colliding_urls_are_an_error_naming_both_files() {
     let t = SiteTest::new();
     t.report("Forum", "ru", "title: A\ndate: 2025-01-01", "x");
-    t.report("forum-x", "ru", "title: B\ndate: 2025-01-02\nslug: FORUM", "x");
+    t.report(
+        "forum-x",
+        "ru",
+        "title: B\ndate: 2025-01-02\nslug: FORUM",
+        "x",
+    );
     t.build_fails()
         .stderr_has("this page would be written to `ru/reports/forum/index.html`")
         .stderr_has("content/reports/Forum/index.ru.md")
@@ -87,16 +164,26 @@ fn translations_link_each_other_and_the_switcher_names_missing_ones() {
     t.report("visit", "kk", "title: Сапар", "Мәтін.");
     t.build();
     let ru = t.read("ru/reports/visit/index.html");
-    assert!(ru.contains(r#"<link rel="alternate" hreflang="ru" href="https://example.org/ru/reports/visit/">"#));
-    assert!(ru.contains(r#"<link rel="alternate" hreflang="kk" href="https://example.org/kk/reports/visit/">"#));
+    assert!(ru.contains(
+        r#"<link rel="alternate" hreflang="ru" href="https://example.org/ru/reports/visit/">"#
+    ));
+    assert!(ru.contains(
+        r#"<link rel="alternate" hreflang="kk" href="https://example.org/kk/reports/visit/">"#
+    ));
     assert!(ru.contains(r#"<link rel="alternate" hreflang="x-default" href="https://example.org/ru/reports/visit/">"#));
-    assert!(!ru.contains(r#"hreflang="en" href"#), "no alternate for a missing translation");
+    assert!(
+        !ru.contains(r#"hreflang="en" href"#),
+        "no alternate for a missing translation"
+    );
     assert!(ru.contains(r#"<a href="/kk/reports/visit/" hreflang="kk" lang="kk">Қазақша</a>"#));
     assert!(ru.contains(r#"<span class="missing" lang="en">English<span class="visually-hidden" lang="ru"> — перевода нет</span></span>"#));
     let kk = t.read("kk/reports/visit/index.html");
     assert!(kk.contains(r#"<a href="/ru/reports/visit/" hreflang="ru" lang="ru">Русский</a>"#));
     assert!(kk.contains("аудармасы жоқ"));
-    assert!(!t.exists("en/reports/visit/index.html"), "no page without a translation by default");
+    assert!(
+        !t.exists("en/reports/visit/index.html"),
+        "no page without a translation by default"
+    );
 }
 
 #[test]
@@ -109,10 +196,18 @@ fn translations_inherit_language_neutral_fields() {
         "title: Визит\ndate: 2025-04-28T11:00:00+05:00\nupdated: 2025-05-01\ncover: {src: photo.jpg, alt: Фото, credit: \"ФОТО: ИСМИ\"}\nsource: {name: ИСМИ, url: \"https://ismi.example.org/1\"}",
         "Текст.",
     );
-    t.report("visit", "en", "title: Visit\ncover: {alt: Photo, credit: \"PHOTO: ISMI\"}\nsource: {name: ISMI}", "Text.");
+    t.report(
+        "visit",
+        "en",
+        "title: Visit\ncover: {alt: Photo, credit: \"PHOTO: ISMI\"}\nsource: {name: ISMI}",
+        "Text.",
+    );
     t.build();
     let en = t.read("en/reports/visit/index.html");
-    assert!(en.contains(r#"<time datetime="2025-04-28T11:00:00+05:00">April 28, 2025</time>"#), "{en}");
+    assert!(
+        en.contains(r#"<time datetime="2025-04-28T11:00:00+05:00">April 28, 2025</time>"#),
+        "{en}"
+    );
     assert!(en.contains(r#"<img src="/reports/visit/photo.jpg" alt="Photo""#));
     assert!(en.contains("PHOTO: ISMI"));
     assert!(en.contains(r#"<a href="https://ismi.example.org/1" rel="noopener">ISMI</a>"#));
@@ -130,16 +225,33 @@ fn dates_in_four_languages() {
     t.report("d", "kk", "title: Қ", "x");
     t.report("d", "uz", "title: U", "x");
     t.build();
-    assert!(t.read("ru/reports/d/index.html").contains(">28 апреля 2025\u{202f}г.</time>"));
-    assert!(t.read("en/reports/d/index.html").contains(">April 28, 2025</time>"));
-    assert!(t.read("kk/reports/d/index.html").contains(">2025\u{202f}ж. 28 сәуір</time>"));
-    assert!(t.read("uz/reports/d/index.html").contains(">28-aprel, 2025</time>"));
+    assert!(
+        t.read("ru/reports/d/index.html")
+            .contains(">28 апреля 2025\u{202f}г.</time>")
+    );
+    assert!(
+        t.read("en/reports/d/index.html")
+            .contains(">April 28, 2025</time>")
+    );
+    assert!(
+        t.read("kk/reports/d/index.html")
+            .contains(">2025\u{202f}ж. 28 сәуір</time>")
+    );
+    assert!(
+        t.read("uz/reports/d/index.html")
+            .contains(">28-aprel, 2025</time>")
+    );
 }
 
 #[test]
 fn drafts_are_left_out_unless_asked() {
     let t = SiteTest::new();
-    t.report("draft", "ru", "title: Черновик\ndate: 2025-01-01\ndraft: true", "x");
+    t.report(
+        "draft",
+        "ru",
+        "title: Черновик\ndate: 2025-01-01\ndraft: true",
+        "x",
+    );
     t.report("pub", "ru", "title: Опубликовано\ndate: 2025-01-01", "x");
     t.build();
     assert!(!t.exists("ru/reports/draft/index.html"));
@@ -160,7 +272,11 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     t.build_fails();
     assert_eq!(t.read("ru/reports/a/index.html"), before);
     assert_eq!(t.files(), files_before);
-    let leftovers: Vec<_> = std::fs::read_dir(t.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".dastan-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".dastan-"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -168,19 +284,38 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 fn dangerous_output_folders_are_refused() {
     let t = SiteTest::new();
     t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
-    t.run(&["build", "--output", "."]).fails(1).stderr_has("refusing to write the site into `.`: it is the site folder itself");
-    t.run(&["build", "--output", "content"]).fails(1).stderr_has("it is inside the site's content/ folder");
-    t.run(&["build", "--output", "themes/x"]).fails(1).stderr_has("it is inside the site's themes/ folder");
-    t.run(&["build", "--output", ".."]).fails(1).stderr_has("it contains the site");
+    t.run(&["build", "--output", "."])
+        .fails(1)
+        .stderr_has("refusing to write the site into `.`: it is the site folder itself");
+    t.run(&["build", "--output", "content"])
+        .fails(1)
+        .stderr_has("it is inside the site's content/ folder");
+    t.run(&["build", "--output", "themes/x"])
+        .fails(1)
+        .stderr_has("it is inside the site's themes/ folder");
+    t.run(&["build", "--output", ".."])
+        .fails(1)
+        .stderr_has("it contains the site");
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("site-out");
     let target = target.to_str().unwrap();
-    t.run(&["build", "--output", target]).fails(1).stderr_has("it is outside the site folder").stderr_has("--allow-outside-output");
-    t.run(&["build", "--output", target, "--allow-outside-output"]).ok();
+    t.run(&["build", "--output", target])
+        .fails(1)
+        .stderr_has("it is outside the site folder")
+        .stderr_has("--allow-outside-output");
+    t.run(&["build", "--output", target, "--allow-outside-output"])
+        .ok();
     assert!(outside.path().join("site-out/ru/index.html").exists());
     let home = t.path().join(".home");
     std::fs::create_dir_all(&home).unwrap();
-    t.run(&["build", "--output", home.to_str().unwrap(), "--allow-outside-output"]).fails(1).stderr_has("it is the home folder");
+    t.run(&[
+        "build",
+        "--output",
+        home.to_str().unwrap(),
+        "--allow-outside-output",
+    ])
+    .fails(1)
+    .stderr_has("it is the home folder");
     assert!(!t.exists("ru/index.html"), "nothing was written to public/");
 }
 
@@ -188,11 +323,34 @@ fn dangerous_output_folders_are_refused() {
 fn output_is_byte_for_byte_reproducible() {
     let t = SiteTest::new();
     for i in 0..8 {
-        t.report(&format!("r{i}"), "ru", &format!("title: Отчёт {i}\ndate: 2025-01-0{}\ntags: [a, b{i}]", i + 1), "Текст **жирный**.");
-        t.report(&format!("r{i}"), "en", &format!("title: Report {i}"), "Text.");
+        t.report(
+            &format!("r{i}"),
+            "ru",
+            &format!(
+                "title: Отчёт {i}\ndate: 2025-01-0{}\ntags: [a, b{i}]",
+                i + 1
+            ),
+            "Текст **жирный**.",
+        );
+        t.report(
+            &format!("r{i}"),
+            "en",
+            &format!("title: Report {i}"),
+            "Text.",
+        );
     }
     t.build();
-    let snapshot = |t: &SiteTest| t.files().into_iter().map(|f| (f.clone(), std::fs::read(t.path().join("public").join(&f)).unwrap())).collect::<Vec<_>>();
+    let snapshot = |t: &SiteTest| {
+        t.files()
+            .into_iter()
+            .map(|f| {
+                (
+                    f.clone(),
+                    std::fs::read(t.path().join("public").join(&f)).unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     let first = snapshot(&t);
     t.build();
     assert_eq!(first, snapshot(&t));
@@ -208,15 +366,30 @@ fn markdown_features_and_typography() {
         "title: 'Форум \"Диалог\"'\ndate: 2025-01-01",
         "Первый \"абзац\" - с тире...\n\n<!-- more -->\n\n## Итоги форума\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n~~старое~~ сноска[^1]\n\n![Зал](second.jpg)\n\n[^1]: Примечание.\n",
     );
-    t.report("m", "uz", "title: \"O'zbekiston\"", "O'zbekiston va g'oya \"yangi\".");
-    t.report("m", "en", "title: \"The \\\"Silk Road\\\"\"", "It's the \"Silk Road\".");
+    t.report(
+        "m",
+        "uz",
+        "title: \"O'zbekiston\"",
+        "O'zbekiston va g'oya \"yangi\".",
+    );
+    t.report(
+        "m",
+        "en",
+        "title: \"The \\\"Silk Road\\\"\"",
+        "It's the \"Silk Road\".",
+    );
     t.build();
     let ru = t.main_of("ru/reports/m/index.html");
     assert!(ru.contains("<h1>Форум «Диалог»</h1>"), "{ru}");
     assert!(ru.contains("Первый «абзац»\u{a0}— с тире…"), "{ru}");
     assert!(ru.contains(r#"<h2 id="itogi-foruma">Итоги форума</h2>"#));
     assert!(ru.contains("<table>") && ru.contains("<del>старое</del>") && ru.contains("footnote"));
-    assert!(ru.contains(r#"<img src="/reports/m/second.jpg" alt="Зал" loading="lazy" decoding="async">"#), "{ru}");
+    assert!(
+        ru.contains(
+            r#"<img src="/reports/m/second.jpg" alt="Зал" loading="lazy" decoding="async">"#
+        ),
+        "{ru}"
+    );
     let uz = t.main_of("uz/reports/m/index.html");
     assert!(uz.contains("Oʻzbekiston va gʻoya “yangi”."), "{uz}");
     let en = t.main_of("en/reports/m/index.html");
@@ -228,7 +401,12 @@ fn markdown_features_and_typography() {
 #[test]
 fn a_missing_image_is_an_error_with_its_line() {
     let t = SiteTest::new();
-    t.report("m", "ru", "title: A\ndate: 2025-01-01\ncover: {src: nope.jpg, alt: x}", "Text\n\n![x](gone.png)\n");
+    t.report(
+        "m",
+        "ru",
+        "title: A\ndate: 2025-01-01\ncover: {src: nope.jpg, alt: x}",
+        "Text\n\n![x](gone.png)\n",
+    );
     t.build_fails()
         .stderr_has("content/reports/m/index.ru.md:4:1: error: cover image `nope.jpg` not found in content/reports/m/")
         .stderr_has("content/reports/m/index.ru.md:8:1: error: image `gone.png` not found in content/reports/m/");
@@ -237,14 +415,37 @@ fn a_missing_image_is_an_error_with_its_line() {
 #[test]
 fn links_to_other_reports_by_source_file() {
     let t = SiteTest::new();
-    t.report("a", "ru", "title: A\ndate: 2025-01-01", "См. [отчёт](../b/index.ru.md#itogi).");
+    t.report(
+        "a",
+        "ru",
+        "title: A\ndate: 2025-01-01",
+        "См. [отчёт](../b/index.ru.md#itogi).",
+    );
     t.report("a", "kk", "title: A", "Қараңыз: [есеп](../b/index.ru.md).");
-    t.report("b", "ru", "title: B\ndate: 2025-01-02\nslug: bee", "## Итоги");
+    t.report(
+        "b",
+        "ru",
+        "title: B\ndate: 2025-01-02\nslug: bee",
+        "## Итоги",
+    );
     t.report("b", "kk", "title: B", "x");
     t.build();
-    assert!(t.read("ru/reports/a/index.html").contains(r#"<a href="/ru/reports/bee/#itogi">отчёт</a>"#));
+    assert!(
+        t.read("ru/reports/a/index.html")
+            .contains(r#"<a href="/ru/reports/bee/#itogi">отчёт</a>"#)
+    );
     // The same report in the page's own language when it exists.
-    assert!(t.read("kk/reports/a/index.html").contains(r#"<a href="/kk/reports/bee/">есеп</a>"#));
-    t.report("a", "ru", "title: A\ndate: 2025-01-01", "См. [отчёт](../zzz/index.ru.md).");
-    t.build_fails().stderr_has("content/reports/a/index.ru.md:5:5: error: link to `../zzz/index.ru.md`: no such page");
+    assert!(
+        t.read("kk/reports/a/index.html")
+            .contains(r#"<a href="/kk/reports/bee/">есеп</a>"#)
+    );
+    t.report(
+        "a",
+        "ru",
+        "title: A\ndate: 2025-01-01",
+        "См. [отчёт](../zzz/index.ru.md).",
+    );
+    t.build_fails().stderr_has(
+        "content/reports/a/index.ru.md:5:5: error: link to `../zzz/index.ru.md`: no such page",
+    );
 }
