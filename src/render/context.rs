@@ -169,7 +169,31 @@ pub struct TermCount {
 pub struct TermsCtx {
     pub taxonomy: String,
     pub title: String,
-    pub items: Vec<TermCount>,
+    pub entries: Vec<TermCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearLink {
+    pub year: i32,
+    pub href: String,
+    pub count: usize,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthGroup<'a> {
+    /// `Апрель 2025`: the month in the nominative, from CLDR.
+    pub heading: String,
+    pub items: Vec<&'a SummaryCtx>,
+}
+
+/// The archive: years with counts, and for one year its reports under month headings.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveCtx<'a> {
+    pub title: String,
+    pub years: Vec<YearLink>,
+    pub year: Option<i32>,
+    pub months: Vec<MonthGroup<'a>>,
 }
 
 /// The whole context of one page render.
@@ -185,6 +209,9 @@ pub struct Ctx<'a> {
     pub page: Option<PageCtx>,
     pub list: Option<ListCtx<'a>>,
     pub terms: Option<TermsCtx>,
+    pub archive: Option<ArchiveCtx<'a>>,
+    /// Root-relative URL of a feed for this list (term pages), besides the language's feed.
+    pub list_feed: Option<String>,
     /// For redirect pages (aliases): where to go.
     pub redirect: Option<String>,
 }

@@ -162,107 +162,129 @@ pub fn site_static(cfg: &SiteConfig, _diags: &mut [Diagnostic]) -> Vec<OutputFil
         .collect()
 }
 
-/// One Atom feed per language.
+/// One Atom feed per language, and one per term.
 pub(super) fn feeds(r: &Renderer) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for lang in &r.cfg.languages {
         let ids = r.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
-        let feed_url = r.abs(&format!("{lang}/atom.xml"));
-        let updated = ids
-            .iter()
-            .filter_map(|id| {
-                let m = &r.site.page(*id).meta;
-                m.updated.as_ref().or(m.date.as_ref())
-            })
-            .max_by_key(|d| d.ts)
-            .map_or("1970-01-01T00:00:00+00:00".to_string(), |d| {
-                d.rfc3339.clone()
-            });
-        let mut x = String::new();
-        let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-        let _ = writeln!(
-            x,
-            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-            xml_escape(lang)
-        );
-        let _ = writeln!(x, "  <title>{}</title>", xml_escape(&r.site_title(lang)));
-        let _ = writeln!(
-            x,
-            "  <subtitle>{}</subtitle>",
-            xml_escape(&r.msg(lang, "site-description", &[]))
-        );
-        let _ = writeln!(
-            x,
-            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-            xml_escape(&feed_url)
-        );
-        let _ = writeln!(
-            x,
-            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&r.abs(&format!("{lang}/")))
-        );
-        let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
-        let _ = writeln!(x, "  <updated>{updated}</updated>");
-        let _ = writeln!(
-            x,
-            "  <author><name>{}</name></author>",
-            xml_escape(&r.site_title(lang))
-        );
-        let _ = writeln!(x, "  <generator>dastan</generator>");
-        for id in ids.iter().take(r.cfg.feed_limit) {
-            let p = r.site.page(*id);
-            let Some(date) = &p.meta.date else { continue };
-            let url = r.abs(&p.path);
-            let title = crate::markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
-            let _ = writeln!(x, "  <entry xml:lang=\"{}\">", xml_escape(&p.lang));
-            let _ = writeln!(x, "    <title>{}</title>", xml_escape(&title));
-            let _ = writeln!(
-                x,
-                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-                xml_escape(&url)
-            );
-            let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
-            let _ = writeln!(x, "    <published>{}</published>", date.rfc3339);
-            let _ = writeln!(
-                x,
-                "    <updated>{}</updated>",
-                p.meta.updated.as_ref().unwrap_or(date).rfc3339
-            );
-            let summary = r.summaries[*id]
-                .as_ref()
-                .map(|s| s.summary.clone())
-                .unwrap_or_default();
-            let _ = writeln!(
-                x,
-                "    <summary type=\"html\">{}</summary>",
-                xml_escape(&summary)
-            );
-            if r.cfg.feed_full_content {
-                let _ = writeln!(
-                    x,
-                    "    <content type=\"html\">{}</content>",
-                    xml_escape(&absolutize(&r.bodies[*id].html, r))
+        out.push(atom(r, lang, ids, &format!("{lang}/"), &r.site_title(lang)));
+        for tax in &r.cfg.taxonomies {
+            for t in r
+                .site
+                .terms
+                .get(lang)
+                .and_then(|m| m.get(tax))
+                .map_or(&[][..], Vec::as_slice)
+            {
+                let base = r.term_path(lang, tax, &t.slug);
+                let title = format!(
+                    "{} — {}",
+                    r.term_name(lang, tax, &t.key),
+                    r.site_title(lang)
                 );
+                out.push(atom(r, lang, &t.pages, &base, &title));
             }
-            if let Some(terms) = p.meta.taxonomies.get("tags") {
-                for t in terms {
-                    let _ = writeln!(
-                        x,
-                        "    <category term=\"{}\" label=\"{}\"/>",
-                        xml_escape(t),
-                        xml_escape(&r.term_name(lang, "tags", t))
-                    );
-                }
-            }
-            let _ = writeln!(x, "  </entry>");
         }
-        let _ = writeln!(x, "</feed>");
-        out.push(OutputFile {
-            path: format!("{lang}/atom.xml"),
-            data: Data::Bytes(x.into_bytes()),
-        });
     }
     out
+}
+
+/// An Atom feed of the reports `ids` (newest first) at `<base>atom.xml`.
+fn atom(r: &Renderer, lang: &str, ids: &[usize], base: &str, title: &str) -> OutputFile {
+    let feed_url = r.abs(&format!("{base}atom.xml"));
+    let updated = ids
+        .iter()
+        .filter_map(|id| {
+            let m = &r.site.page(*id).meta;
+            m.updated.as_ref().or(m.date.as_ref())
+        })
+        .max_by_key(|d| d.ts)
+        .map_or("1970-01-01T00:00:00+00:00".to_string(), |d| {
+            d.rfc3339.clone()
+        });
+    let mut x = String::new();
+    let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml_escape(lang)
+    );
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(title));
+    let _ = writeln!(
+        x,
+        "  <subtitle>{}</subtitle>",
+        xml_escape(&r.msg(lang, "site-description", &[]))
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&feed_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&r.abs(base))
+    );
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
+    let _ = writeln!(x, "  <updated>{updated}</updated>");
+    let _ = writeln!(
+        x,
+        "  <author><name>{}</name></author>",
+        xml_escape(&r.site_title(lang))
+    );
+    let _ = writeln!(x, "  <generator>dastan</generator>");
+    for id in ids.iter().take(r.cfg.feed_limit) {
+        let p = r.site.page(*id);
+        let Some(date) = &p.meta.date else { continue };
+        let url = r.abs(&p.path);
+        let entry_title = crate::markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
+        let _ = writeln!(x, "  <entry xml:lang=\"{}\">", xml_escape(&p.lang));
+        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&entry_title));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&url)
+        );
+        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
+        let _ = writeln!(x, "    <published>{}</published>", date.rfc3339);
+        let _ = writeln!(
+            x,
+            "    <updated>{}</updated>",
+            p.meta.updated.as_ref().unwrap_or(date).rfc3339
+        );
+        let summary = r.summaries[*id]
+            .as_ref()
+            .map(|s| s.summary.clone())
+            .unwrap_or_default();
+        let _ = writeln!(
+            x,
+            "    <summary type=\"html\">{}</summary>",
+            xml_escape(&absolutize(&summary, r))
+        );
+        if r.cfg.feed_full_content {
+            let _ = writeln!(
+                x,
+                "    <content type=\"html\">{}</content>",
+                xml_escape(&absolutize(&r.bodies[*id].html, r))
+            );
+        }
+        if let Some(terms) = p.meta.taxonomies.get("tags") {
+            for t in terms {
+                let _ = writeln!(
+                    x,
+                    "    <category term=\"{}\" label=\"{}\"/>",
+                    xml_escape(t),
+                    xml_escape(&r.term_name(lang, "tags", t))
+                );
+            }
+        }
+        let _ = writeln!(x, "  </entry>");
+    }
+    let _ = writeln!(x, "</feed>");
+    OutputFile {
+        path: format!("{base}atom.xml"),
+        data: Data::Bytes(x.into_bytes()),
+    }
 }
 
 /// Root-relative `src`/`href` become absolute, for feed readers.

@@ -71,6 +71,10 @@ enum Job {
         lang: String,
         taxonomy: String,
     },
+    Archive {
+        lang: String,
+        year: Option<i32>,
+    },
     Term {
         lang: String,
         taxonomy: String,
@@ -363,6 +367,11 @@ impl<'a> Renderer<'a> {
                 current: false,
             });
         }
+        v.push(NavItem {
+            title: self.msg(lang, "archive-title", &[]),
+            href: self.url(&format!("{lang}/archive/")),
+            current: false,
+        });
         for tax in &self.cfg.taxonomies {
             v.push(NavItem {
                 title: self.msg(lang, &format!("taxonomy-{tax}"), &[]),
@@ -459,6 +468,16 @@ impl<'a> Renderer<'a> {
                 lang: lang.clone(),
                 root: false,
             });
+            jobs.push(Job::Archive {
+                lang: lang.clone(),
+                year: None,
+            });
+            for (year, _) in self.years(lang) {
+                jobs.push(Job::Archive {
+                    lang: lang.clone(),
+                    year: Some(year),
+                });
+            }
         }
         jobs.push(Job::NotFound {
             lang: self.cfg.default_language.clone(),
@@ -646,6 +665,17 @@ impl<'a> Renderer<'a> {
         script_json(&v)
     }
 
+    /// Years with reports in a language, newest first, with counts.
+    fn years(&self, lang: &str) -> Vec<(i32, usize)> {
+        let mut m: BTreeMap<i32, usize> = BTreeMap::new();
+        for id in self.site.reports.get(lang).map_or(&[][..], Vec::as_slice) {
+            if let Some(d) = &self.site.page(*id).meta.date {
+                *m.entry(d.year).or_default() += 1;
+            }
+        }
+        m.into_iter().rev().collect()
+    }
+
     fn pager(&self, base: &str, number: usize, total: usize) -> Pager {
         let href = |n: usize| {
             if n == 1 {
@@ -736,6 +766,8 @@ impl<'a> Renderer<'a> {
                     page: Some(page),
                     list: None,
                     terms: None,
+                    archive: None,
+                    list_feed: None,
                     redirect: None,
                 };
                 self.html(
@@ -781,6 +813,8 @@ impl<'a> Renderer<'a> {
                     page: Some(page),
                     list: None,
                     terms: None,
+                    archive: None,
+                    list_feed: None,
                     redirect: None,
                 };
                 self.html(&format!("{path}index.html"), "report.html", &ctx)
@@ -832,6 +866,8 @@ impl<'a> Renderer<'a> {
                         count: ids.len(),
                     }),
                     terms: None,
+                    archive: None,
+                    list_feed: None,
                     redirect: None,
                 };
                 self.html(&format!("{path}index.html"), "home.html", &ctx)
@@ -879,8 +915,10 @@ impl<'a> Renderer<'a> {
                     terms: Some(TermsCtx {
                         taxonomy: taxonomy.clone(),
                         title: title.clone(),
-                        items: counts,
+                        entries: counts,
                     }),
+                    archive: None,
+                    list_feed: None,
                     redirect: None,
                 };
                 self.html(&format!("{path}index.html"), "terms.html", &ctx)
@@ -948,6 +986,8 @@ impl<'a> Renderer<'a> {
                         count: t.pages.len(),
                     }),
                     terms: None,
+                    archive: None,
+                    list_feed: Some(self.url(&format!("{base}atom.xml"))),
                     redirect: None,
                 };
                 self.html(&format!("{path}index.html"), "term.html", &ctx)
@@ -981,9 +1021,96 @@ impl<'a> Renderer<'a> {
                     page: None,
                     list: None,
                     terms: None,
+                    archive: None,
+                    list_feed: None,
                     redirect: None,
                 };
                 self.html(&path, "404.html", &ctx)
+            }
+            Job::Archive { lang, year } => {
+                let title = self.msg(lang, "archive-title", &[]);
+                let path = match year {
+                    Some(y) => format!("{lang}/archive/{y}/"),
+                    None => format!("{lang}/archive/"),
+                };
+                let years: Vec<YearLink> = self
+                    .years(lang)
+                    .into_iter()
+                    .map(|(y, count)| YearLink {
+                        year: y,
+                        href: self.url(&format!("{lang}/archive/{y}/")),
+                        count,
+                        current: Some(y) == *year,
+                    })
+                    .collect();
+                let mut months: Vec<MonthGroup> = Vec::new();
+                if let Some(y) = year {
+                    let ids = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
+                    let mut current: Option<u8> = None;
+                    for id in ids {
+                        let Some(d) = &self.site.page(*id).meta.date else {
+                            continue;
+                        };
+                        if d.year != *y {
+                            continue;
+                        }
+                        let Some(summary) = self.summaries[*id].as_ref() else {
+                            continue;
+                        };
+                        if current != Some(d.month) {
+                            current = Some(d.month);
+                            months.push(MonthGroup {
+                                heading: format!(
+                                    "{} {}",
+                                    self.formats.month_name(lang, d.month),
+                                    d.year
+                                ),
+                                items: Vec::new(),
+                            });
+                        }
+                        if let Some(m) = months.last_mut() {
+                            m.items.push(summary);
+                        }
+                    }
+                }
+                let versions: Vec<(String, String)> = self
+                    .cfg
+                    .languages
+                    .iter()
+                    .filter(|l| year.is_none_or(|y| self.years(l).iter().any(|(yy, _)| *yy == y)))
+                    .map(|l| (l.clone(), path.replacen(lang.as_str(), l, 1)))
+                    .collect();
+                let heading = match year {
+                    Some(y) => format!("{title}: {y}"),
+                    None => title.clone(),
+                };
+                let ctx = Ctx {
+                    lang,
+                    kind: "archive",
+                    head: self.head(
+                        lang,
+                        format!("{heading} — {}", self.site_title(lang)),
+                        heading.clone(),
+                        &path,
+                        self.alternates(&versions),
+                        "website",
+                    ),
+                    switcher: self.switcher(lang, &versions, &[]),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: None,
+                    list: None,
+                    terms: None,
+                    archive: Some(ArchiveCtx {
+                        title: heading,
+                        years,
+                        year: *year,
+                        months,
+                    }),
+                    list_feed: None,
+                    redirect: None,
+                };
+                self.html(&format!("{path}index.html"), "archive.html", &ctx)
             }
             Job::Chooser => {
                 let lang = &self.cfg.default_language;
@@ -1004,6 +1131,8 @@ impl<'a> Renderer<'a> {
                     page: None,
                     list: None,
                     terms: None,
+                    archive: None,
+                    list_feed: None,
                     redirect: Some(self.url(&format!("{lang}/"))),
                 };
                 self.html("index.html", "index.html", &ctx)
@@ -1029,6 +1158,8 @@ impl<'a> Renderer<'a> {
                     page: None,
                     list: None,
                     terms: None,
+                    archive: None,
+                    list_feed: None,
                     redirect: Some(self.url(&p.path)),
                 };
                 self.html(&format!("{path}index.html"), "alias.html", &ctx)

@@ -39,3 +39,5 @@ choose-language = Choose a language
 feed-label = Atom feed
 footer-text = Materials may be reused with a link to the source.
 redirect-notice = This page has moved to a new address
+archive-title = Archive
+archive-years = Years

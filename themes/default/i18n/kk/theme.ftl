@@ -39,3 +39,5 @@ choose-language = Тілді таңдаңыз
 feed-label = Atom арнасы
 footer-text = Материалдарды дереккөзге сілтеме жасай отырып пайдалануға болады.
 redirect-notice = Материал жаңа мекенжайға көшірілді
+archive-title = Мұрағат
+archive-years = Жылдар

@@ -41,3 +41,5 @@ choose-language = Выберите язык
 feed-label = Лента Atom
 footer-text = Материалы можно использовать со ссылкой на источник.
 redirect-notice = Материал переехал по новому адресу
+archive-title = Архив
+archive-years = Годы

@@ -39,3 +39,5 @@ choose-language = Tilni tanlang
 feed-label = Atom lentasi
 footer-text = Materiallardan manbaga havola bilan foydalanish mumkin.
 redirect-notice = Material yangi manzilga koʻchirildi
+archive-title = Arxiv
+archive-years = Yillar
