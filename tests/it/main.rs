@@ -4,3 +4,4 @@ mod support;
 
 mod build;
 mod i18n;
+mod publication;

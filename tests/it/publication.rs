@@ -1,0 +1,128 @@
+//! What readers, search engines and feed readers get around the pages.
+
+use crate::support::SiteTest;
+
+fn site() -> SiteTest {
+    let t = SiteTest::new();
+    t.write_bytes("content/reports/visit/photo.jpg", b"\xff\xd8\xff");
+    t.report(
+        "visit",
+        "ru",
+        "title: Визит делегации\ndate: 2025-04-28T11:00:00+05:00\nupdated: 2025-05-02\nlocation: Ташкент\nevent: Форум\ntags: [sco]\ncover: {src: photo.jpg, alt: Зал}\naliases: [/old/visit/]",
+        "Текст отчёта.",
+    );
+    t.report(
+        "visit",
+        "kk",
+        "title: Делегация сапары\ntags: [sco]",
+        "Мәтін.",
+    );
+    t.report(
+        "other",
+        "ru",
+        "title: Круглый стол\ndate: 2024-03-05",
+        "Текст.",
+    );
+    t.build();
+    t
+}
+
+#[test]
+fn sitemap_has_reciprocal_alternates_and_lastmod() {
+    let t = site();
+    let sm = t.read("sitemap.xml");
+    assert!(sm.contains("<loc>https://example.org/ru/reports/visit/</loc>\n    <lastmod>2025-05-02T00:00:00+00:00</lastmod>"), "{sm}");
+    for page in ["ru", "kk"] {
+        let entry_start = sm
+            .find(&format!(
+                "<loc>https://example.org/{page}/reports/visit/</loc>"
+            ))
+            .unwrap();
+        let entry = &sm[entry_start..sm[entry_start..].find("</url>").unwrap() + entry_start];
+        assert!(entry.contains(r#"hreflang="ru" href="https://example.org/ru/reports/visit/""#));
+        assert!(entry.contains(r#"hreflang="kk" href="https://example.org/kk/reports/visit/""#));
+        assert!(
+            entry.contains(r#"hreflang="x-default" href="https://example.org/ru/reports/visit/""#)
+        );
+        assert!(!entry.contains(r#"hreflang="en""#));
+    }
+    assert_eq!(
+        t.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn atom_feeds_per_language_and_term() {
+    let t = site();
+    let feed = t.read("ru/atom.xml");
+    assert!(feed.contains(r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ru">"#));
+    assert!(feed.contains("<id>https://example.org/ru/reports/visit/</id>"));
+    assert!(feed.contains("<published>2025-04-28T11:00:00+05:00</published>"));
+    assert!(feed.contains("<updated>2025-05-02T00:00:00+00:00</updated>"));
+    // Newest first.
+    assert!(feed.find("Визит делегации").unwrap() < feed.find("Круглый стол").unwrap());
+    let term = t.read("ru/tags/sco/atom.xml");
+    assert!(term.contains("Визит делегации") && !term.contains("Круглый стол"));
+    assert!(t.read("ru/index.html").contains(r#"<link rel="alternate" type="application/atom+xml" title="Лента Atom" href="/ru/atom.xml">"#));
+}
+
+#[test]
+fn report_carries_json_ld_and_open_graph() {
+    let t = site();
+    let html = t.read("ru/reports/visit/index.html");
+    let start = html.find(r#"<script type="application/ld+json">"#).unwrap() + 35;
+    let end = html[start..].find("</script>").unwrap() + start;
+    let v: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(v["@type"], "NewsArticle");
+    assert_eq!(v["headline"], "Визит делегации");
+    assert_eq!(v["inLanguage"], "ru");
+    assert_eq!(v["datePublished"], "2025-04-28T11:00:00+05:00");
+    assert_eq!(v["dateModified"], "2025-05-02T00:00:00+00:00");
+    assert_eq!(v["image"], "https://example.org/reports/visit/photo.jpg");
+    assert_eq!(v["contentLocation"]["name"], "Ташкент");
+    assert_eq!(v["about"]["name"], "Форум");
+    assert!(html.contains(r#"<meta property="og:locale" content="ru_RU">"#));
+    assert!(html.contains(r#"<meta property="og:locale:alternate" content="kk_KZ">"#));
+    assert!(html.contains(
+        r#"<meta property="og:image" content="https://example.org/reports/visit/photo.jpg">"#
+    ));
+    assert!(html.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+}
+
+#[test]
+fn aliases_redirect_with_a_canonical_link() {
+    let t = site();
+    let html = t.read("old/visit/index.html");
+    assert!(
+        html.contains(r#"<link rel="canonical" href="https://example.org/ru/reports/visit/">"#)
+    );
+    assert!(html.contains(r#"<meta http-equiv="refresh" content="0; url=/ru/reports/visit/">"#));
+    assert!(html.contains(r#"<a href="/ru/reports/visit/">"#));
+}
+
+#[test]
+fn archive_has_month_headings_in_the_nominative() {
+    let t = site();
+    let ru = t.read("ru/archive/2025/index.html");
+    assert!(ru.contains("<h2>Апрель 2025</h2>"), "{ru}");
+    assert!(
+        t.read("ru/archive/index.html").contains(
+            r#"<a href="/ru/archive/2024/">2024</a> <span class="count">1 материал</span>"#
+        )
+    );
+    assert!(
+        t.read("kk/archive/2025/index.html")
+            .contains("<h2>Сәуір 2025</h2>")
+    );
+}
+
+#[test]
+fn term_index_counts_with_plurals() {
+    let t = site();
+    let idx = t.read("ru/tags/index.html");
+    assert!(
+        idx.contains(r#"<a href="/ru/tags/sco/">sco</a> <span class="count">1 материал</span>"#),
+        "{idx}"
+    );
+}
