@@ -88,15 +88,18 @@ pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
     drop(sources);
     diags.extend(d);
     timings.mark("parse+link", &mut t);
-    let (files, d) = render::render(&render::Inputs {
+    let bodies = render::bodies(&cfg, &site);
+    timings.mark("markdown", &mut t);
+    let inputs = render::Inputs {
         cfg: &cfg,
         site: &site,
         i18n,
         formats,
         serving: opts.serving,
-    });
+    };
+    let (files, d) = render::render(&inputs, bodies);
     diags.extend(d);
-    timings.mark("render", &mut t);
+    timings.mark("templates", &mut t);
     check_duplicates(&cfg, &files, &mut diags);
     (
         Some(Generated {

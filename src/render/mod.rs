@@ -92,7 +92,33 @@ enum Job {
     },
 }
 
-pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Markdown of every page, in parallel; each page's links resolved against the linked site.
+pub fn bodies(cfg: &SiteConfig, site: &Site) -> Vec<Rendered> {
+    let index = links::LinkIndex::new(site, &cfg.base_path);
+    site.pages
+        .par_iter()
+        .map(|p| {
+            let resolver = links::PageResolver {
+                index: &index,
+                site,
+                page: p.id,
+            };
+            markdown::render(
+                &MdInput {
+                    body: &p.body,
+                    body_line: p.body_line,
+                    path: &p.source,
+                    lang: &p.lang,
+                    unsafe_html: cfg.unsafe_html,
+                },
+                &resolver,
+            )
+        })
+        .collect()
+}
+
+/// Templates, feeds, the sitemap and assets, from the linked site and its rendered bodies.
+pub fn render(inp: &Inputs, bodies: Vec<Rendered>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let cfg = inp.cfg;
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -142,30 +168,6 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         }
     };
 
-    // Markdown, in parallel; each page's links resolved against the linked site.
-    let index = links::LinkIndex::new(inp.site, &cfg.base_path);
-    let bodies: Vec<Rendered> = inp
-        .site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let resolver = links::PageResolver {
-                index: &index,
-                site: inp.site,
-                page: p.id,
-            };
-            markdown::render(
-                &MdInput {
-                    body: &p.body,
-                    body_line: p.body_line,
-                    path: &p.source,
-                    lang: &p.lang,
-                    unsafe_html: cfg.unsafe_html,
-                },
-                &resolver,
-            )
-        })
-        .collect();
     for b in &bodies {
         diags.extend(b.diagnostics.iter().cloned());
     }
@@ -176,12 +178,13 @@ pub fn render(inp: &Inputs) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         i18n: &inp.i18n,
         formats: &inp.formats,
         templates: &templates,
-        bodies,
+        bodies: Vec::new(),
         summaries: Vec::new(),
         nav: BTreeMap::new(),
         names,
         fallback_paths: Vec::new(),
     };
+    r.bodies = bodies;
     r.summaries = inp
         .site
         .pages
