@@ -350,7 +350,7 @@ fn main() {
         }
         eprintln!(
             "built {} files in {:.3} s",
-            g.files.len(),
+            g.paths.len(),
             t.elapsed().as_secs_f64()
         );
     }

@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::format::Formats;
 use crate::i18n;
 use crate::output;
-use crate::render::{self, Data, OutputFile};
+use crate::render::{self, Data, MemSink, OutputFile, Sink};
 use crate::site::{self, Site};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -38,16 +38,19 @@ impl Timings {
     }
 }
 
-/// A site generated in memory.
+/// A generated site.
 pub struct Generated {
     pub config: SiteConfig,
     pub site: Site,
+    /// The files, in memory (`generate`), or empty when they were written at once (`build`).
     pub files: Vec<OutputFile>,
+    /// Every path of the site, relative to the output folder.
+    pub paths: Vec<String>,
     pub timings: Timings,
 }
 
 impl Generated {
-    /// Pages per language (HTML files under `<lang>/`).
+    /// HTML pages per language (files under `<lang>/`).
     pub fn pages_per_language(&self) -> BTreeMap<String, usize> {
         let mut m: BTreeMap<String, usize> = self
             .config
@@ -55,9 +58,9 @@ impl Generated {
             .iter()
             .map(|l| (l.clone(), 0))
             .collect();
-        for f in &self.files {
-            if f.path.ends_with(".html")
-                && let Some((lang, _)) = f.path.split_once('/')
+        for p in &self.paths {
+            if p.ends_with(".html")
+                && let Some((lang, _)) = p.split_once('/')
                 && let Some(n) = m.get_mut(lang)
             {
                 *n += 1;
@@ -67,29 +70,29 @@ impl Generated {
     }
 }
 
-/// Everything `build` does except writing: used by `build`, `check` and `serve`.
-pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
+/// Runs the pipeline; files go to `sink`. `None` when the configuration itself is broken.
+fn run(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    t: &mut Instant,
+    timings: &mut Timings,
+    cfg: SiteConfig,
+) -> (Generated, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut timings = Timings::default();
-    let mut t = Instant::now();
-    let cfg = match config::load(&opts.root, opts.base_url.as_deref()) {
-        Ok(c) => c,
-        Err(d) => return (None, d),
-    };
     let formats = Arc::new(Formats::new(cfg.languages.iter().map(String::as_str)));
     let (i18n, d) = i18n::load(&cfg, formats.clone());
     diags.extend(d);
     let i18n = Arc::new(i18n);
-    timings.mark("config+i18n", &mut t);
+    timings.mark("config+i18n", t);
     let (sources, d) = content::load(&cfg);
     diags.extend(d);
-    timings.mark("load", &mut t);
+    timings.mark("load", t);
     let (site, d) = site::link(&cfg, &sources, opts.drafts);
     drop(sources);
     diags.extend(d);
-    timings.mark("parse+link", &mut t);
+    timings.mark("parse+link", t);
     let bodies = render::bodies(&cfg, &site);
-    timings.mark("markdown", &mut t);
+    timings.mark("markdown", t);
     let inputs = render::Inputs {
         cfg: &cfg,
         site: &site,
@@ -97,19 +100,34 @@ pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
         formats,
         serving: opts.serving,
     };
-    let (files, d) = render::render(&inputs, bodies);
+    let (paths, d) = render::render(&inputs, bodies, sink);
     diags.extend(d);
-    timings.mark("templates", &mut t);
-    check_duplicates(&cfg, &files, &mut diags);
+    timings.mark("templates+write", t);
     (
-        Some(Generated {
+        Generated {
             config: cfg,
             site,
-            files,
-            timings,
-        }),
+            files: Vec::new(),
+            paths,
+            timings: timings.clone(),
+        },
         diags,
     )
+}
+
+/// Everything `build` does, in memory: used by `check`, `serve` and tests.
+pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
+    let mut t = Instant::now();
+    let mut timings = Timings::default();
+    let cfg = match config::load(&opts.root, opts.base_url.as_deref()) {
+        Ok(c) => c,
+        Err(d) => return (None, d),
+    };
+    let sink = MemSink::default();
+    let (mut g, mut diags) = run(opts, &sink, &mut t, &mut timings, cfg);
+    g.files = sink.into_files();
+    check_duplicates(&g.config, &g.files, &mut diags);
+    (Some(g), diags)
 }
 
 /// A site-level static file that has the same path as a generated one.
@@ -121,42 +139,66 @@ fn check_duplicates(cfg: &SiteConfig, files: &[OutputFile], diags: &mut Diagnost
                 (Data::Copy(p), _) | (_, Data::Copy(p)) => crate::diag::rel(&cfg.root, p),
                 _ => PathBuf::from(&f.path),
             };
-            diags.push(
-                Diagnostic::error(source, 1, 1, format!("two files would be written to `{}`", f.path))
-                    .with_hint("rename or remove the file in static/ that has the same path as a generated page"),
-            );
+            diags.push(duplicate(source, &f.path));
         }
     }
 }
 
-/// Generates the site and, when there are no errors, swaps it into the output folder.
+pub fn duplicate(source: PathBuf, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        source,
+        1,
+        1,
+        format!("two files would be written to `{path}`"),
+    )
+    .with_hint("rename or remove the file in static/ that has the same path as a generated page")
+}
+
+/// Builds the site into a fresh folder beside the output folder, writing each file as soon
+/// as it is rendered, and swaps it in when there are no errors.
 pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
-    let (generated, mut diags) = generate(opts);
-    let Some(mut g) = generated else {
-        return (None, diags);
+    let mut t = Instant::now();
+    let mut timings = Timings::default();
+    let cfg = match config::load(&opts.root, opts.base_url.as_deref()) {
+        Ok(c) => c,
+        Err(d) => return (None, d),
     };
-    if diags.has_errors() {
-        return (Some(g), diags);
-    }
     let configured = opts
         .output
         .clone()
-        .unwrap_or_else(|| g.config.output_dir.clone());
-    let out =
-        match output::resolve_output_dir(&g.config.root, &configured, opts.allow_outside_output) {
-            Ok(o) => o,
-            Err(d) => {
-                diags.push(d);
-                return (Some(g), diags);
-            }
-        };
-    let mut t = Instant::now();
-    if let Err(e) = output::write_site(&out, &g.files) {
+        .unwrap_or_else(|| cfg.output_dir.clone());
+    let out = match output::resolve_output_dir(&cfg.root, &configured, opts.allow_outside_output) {
+        Ok(o) => o,
+        Err(d) => {
+            let mut diags = Diagnostics::new();
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let sink = match output::DiskSink::create(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut diags = Diagnostics::new();
+            diags.push(Diagnostic::error(
+                configured,
+                1,
+                1,
+                format!("cannot create the output folder: {e}"),
+            ));
+            return (None, diags);
+        }
+    };
+    let (mut g, mut diags) = run(opts, &sink, &mut t, &mut timings, cfg);
+    if diags.has_errors() {
+        sink.discard();
+        return (Some(g), diags);
+    }
+    if let Err(e) = sink.commit() {
         diags.push(
             Diagnostic::error(configured, 1, 1, format!("cannot write the site: {e}"))
                 .with_hint("the previous site was left as it was"),
         );
     }
-    g.timings.mark("write", &mut t);
+    g.timings.mark("swap", &mut t);
     (Some(g), diags)
 }

@@ -141,6 +141,101 @@ pub fn clean_leftovers(out: &Path) {
     }
 }
 
+/// Writes files into a fresh folder beside the output folder as they come; `commit` swaps it
+/// in, `discard` (or dropping it uncommitted) removes it.
+pub struct DiskSink {
+    tmp: PathBuf,
+    out: PathBuf,
+    done: std::sync::atomic::AtomicBool,
+}
+
+impl DiskSink {
+    pub fn create(out: &Path) -> io::Result<DiskSink> {
+        clean_leftovers(out);
+        let tmp = sibling(out, "tmp");
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir_all(&tmp)?;
+        Ok(DiskSink {
+            tmp,
+            out: out.to_path_buf(),
+            done: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    pub fn commit(self) -> io::Result<()> {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        let r = swap(&self.tmp, &self.out);
+        if r.is_err() {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+        r
+    }
+
+    pub fn discard(self) {
+        // Drop removes the folder.
+    }
+
+    fn write(&self, f: &OutputFile) -> io::Result<()> {
+        let Some(path) = safe_join(&self.tmp, &f.path) else {
+            return Err(io::Error::other(format!(
+                "refusing to write `{}` outside the output folder",
+                f.path
+            )));
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // `create_new`: two files for one path is an error, never a silent overwrite.
+        match &f.data {
+            Data::Bytes(b) => {
+                use std::io::Write as _;
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)?;
+                file.write_all(b)
+            }
+            Data::Copy(src) => {
+                if path.exists() {
+                    return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
+                }
+                std::fs::copy(src, &path).map(|_| ())
+            }
+        }
+    }
+}
+
+impl Drop for DiskSink {
+    fn drop(&mut self) {
+        if !self.done.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+impl crate::render::Sink for DiskSink {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.write(&file).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                let source = match &file.data {
+                    Data::Copy(p) => p.clone(),
+                    Data::Bytes(_) => PathBuf::from(&file.path),
+                };
+                crate::build::duplicate(source, &file.path)
+            } else {
+                Diagnostic::error(
+                    PathBuf::from(&file.path),
+                    1,
+                    1,
+                    format!("cannot write: {e}"),
+                )
+            }
+        })
+    }
+}
+
 /// Writes `files` into a fresh folder beside `out`, then swaps it in.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     clean_leftovers(out);

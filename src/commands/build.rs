@@ -32,7 +32,7 @@ pub fn run(a: BuildArgs) -> u8 {
             .collect();
         eprintln!(
             "built {} files ({}) in {} ms",
-            g.files.len(),
+            g.paths.len(),
             per.join(", "),
             started.elapsed().as_millis()
         );

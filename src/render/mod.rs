@@ -54,6 +54,8 @@ struct Renderer<'a> {
     nav: BTreeMap<String, Vec<NavItem>>,
     names: BTreeMap<String, String>,
     fallback_paths: Vec<(String, usize)>,
+    /// Paths of the pages already handed to the sink.
+    written: Vec<String>,
 }
 
 enum Job {
@@ -117,8 +119,58 @@ pub fn bodies(cfg: &SiteConfig, site: &Site) -> Vec<Rendered> {
         .collect()
 }
 
+/// Where rendered files go: kept in memory (`check`, `serve`, tests) or written at once
+/// (`build`, so that a large site is never held in memory whole).
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+}
+
+/// Keeps the files in memory.
+#[derive(Default)]
+pub struct MemSink(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for MemSink {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        match self.0.lock() {
+            Ok(mut v) => v.push(file),
+            Err(poisoned) => poisoned.into_inner().push(file),
+        }
+        Ok(())
+    }
+}
+
+impl MemSink {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut v = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+}
+
 /// Templates, feeds, the sitemap and assets, from the linked site and its rendered bodies.
-pub fn render(inp: &Inputs, bodies: Vec<Rendered>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Files go to `sink` as they are made; the paths written are returned.
+pub fn render(
+    inp: &Inputs,
+    bodies: Vec<Rendered>,
+    sink: &dyn Sink,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let (files, mut diags, mut paths) = render_all(inp, bodies, sink);
+    for f in files {
+        let path = f.path.clone();
+        match sink.put(f) {
+            Ok(()) => paths.push(path),
+            Err(d) => diags.push(d),
+        }
+    }
+    (paths, diags)
+}
+
+fn render_all(
+    inp: &Inputs,
+    bodies: Vec<Rendered>,
+    sink: &dyn Sink,
+) -> (Vec<OutputFile>, Vec<Diagnostic>, Vec<String>) {
     let cfg = inp.cfg;
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -164,7 +216,7 @@ pub fn render(inp: &Inputs, bodies: Vec<Rendered>) -> (Vec<OutputFile>, Vec<Diag
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);
-            return (files, diags);
+            return (files, diags, Vec::new());
         }
     };
 
@@ -183,6 +235,7 @@ pub fn render(inp: &Inputs, bodies: Vec<Rendered>) -> (Vec<OutputFile>, Vec<Diag
         nav: BTreeMap::new(),
         names,
         fallback_paths: Vec::new(),
+        written: Vec::new(),
     };
     r.bodies = bodies;
     r.summaries = inp
@@ -198,14 +251,24 @@ pub fn render(inp: &Inputs, bodies: Vec<Rendered>) -> (Vec<OutputFile>, Vec<Diag
         .collect();
     r.fallback_paths = r.fallback_pages();
 
+    // Pages go to the sink as soon as they are rendered; only small files are collected.
     let jobs = r.jobs();
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| r.run(j)).collect();
+    let results: Vec<Result<String, Diagnostic>> = jobs
+        .par_iter()
+        .map(|j| {
+            let f = r.run(j)?;
+            let path = f.path.clone();
+            sink.put(f).map(|()| path)
+        })
+        .collect();
+    let mut written = Vec::with_capacity(results.len());
     for res in results {
         match res {
-            Ok(f) => files.push(f),
+            Ok(p) => written.push(p),
             Err(d) => diags.push(d),
         }
     }
+    r.written = written;
     files.extend(feeds::feeds(&r));
     files.push(feeds::sitemap(&r));
     files.push(OutputFile {
@@ -229,7 +292,8 @@ pub fn render(inp: &Inputs, bodies: Vec<Rendered>) -> (Vec<OutputFile>, Vec<Diag
             });
         }
     }
-    (files, diags)
+    let written = std::mem::take(&mut r.written);
+    (files, diags, written)
 }
 
 /// First 160 characters of a text, cut at a word.

@@ -449,3 +449,16 @@ fn links_to_other_reports_by_source_file() {
         "content/reports/a/index.ru.md:5:5: error: link to `../zzz/index.ru.md`: no such page",
     );
 }
+
+#[test]
+fn a_static_file_cannot_replace_a_generated_page() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
+    t.write("static/robots.txt", "User-agent: *\n");
+    t.write("static/favicon.ico", "ico");
+    t.build_fails()
+        .stderr_has("two files would be written to `robots.txt`");
+    t.remove("static/robots.txt");
+    t.build();
+    assert_eq!(t.read("favicon.ico"), "ico");
+}
