@@ -91,8 +91,6 @@ fn run(
     drop(sources);
     diags.extend(d);
     timings.mark("parse+link", t);
-    let bodies = render::bodies(&cfg, &site);
-    timings.mark("markdown", t);
     let inputs = render::Inputs {
         cfg: &cfg,
         site: &site,
@@ -100,9 +98,9 @@ fn run(
         formats,
         serving: opts.serving,
     };
-    let (paths, d) = render::render(&inputs, bodies, sink);
+    let (paths, d) = render::render(&inputs, sink, &mut timings.stages);
     diags.extend(d);
-    timings.mark("templates+write", t);
+    *t = Instant::now();
     (
         Generated {
             config: cfg,

@@ -155,6 +155,7 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
         loose_files.push((path.to_path_buf(), name.to_string()));
     }
     // Second pass: every file joins its bundle as a translation or as an asset.
+    let mut to_read: Vec<(String, usize, PathBuf)> = Vec::new();
     for (path, name) in loose_files {
         let parent = path.parent().unwrap_or(&content);
         let dir = content_dir_key(&content, parent);
@@ -218,13 +219,13 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
                 );
                 continue;
             }
-            match read_text(&path) {
-                Ok(text) => bundle.files.push(SourceFile { shown, lang, text }),
-                Err(d) => diags.push(
-                    d.located(&shown)
-                        .with_hint("save the file as UTF-8 in your editor"),
-                ),
-            }
+            // Read later, in parallel.
+            to_read.push((key.clone(), bundle.files.len(), path.clone()));
+            bundle.files.push(SourceFile {
+                shown,
+                lang,
+                text: String::new(),
+            });
         } else {
             // An asset belongs to the nearest bundle folder above it.
             let mut dir = dir;
@@ -244,6 +245,34 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
                     None => break,
                 }
             }
+        }
+    }
+    let texts: Vec<Result<String, ReadError>> = {
+        use rayon::prelude::*;
+        to_read
+            .par_iter()
+            .map(|(_, _, path)| read_text(path))
+            .collect()
+    };
+    let mut unreadable: Vec<(String, usize)> = Vec::new();
+    for ((key, i, _), text) in to_read.into_iter().zip(texts) {
+        let Some(file) = bundles.get_mut(&key).and_then(|b| b.files.get_mut(i)) else {
+            continue;
+        };
+        match text {
+            Ok(t) => file.text = t,
+            Err(e) => {
+                diags.push(
+                    e.located(&file.shown)
+                        .with_hint("save the file as UTF-8 in your editor"),
+                );
+                unreadable.push((key, i));
+            }
+        }
+    }
+    for (key, i) in unreadable.into_iter().rev() {
+        if let Some(b) = bundles.get_mut(&key) {
+            b.files.remove(i);
         }
     }
     let mut out: Vec<SourceBundle> = bundles

@@ -120,6 +120,21 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".dastan-{tag}-{name}-{}", std::process::id()))
 }
 
+/// Removes a folder tree, its files in parallel (a large site has tens of thousands).
+pub fn remove_tree(dir: &Path) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Removes what an interrupted earlier run may have left beside the output folder.
 pub fn clean_leftovers(out: &Path) {
     let Some(parent) = out.parent() else { return };
@@ -135,7 +150,7 @@ pub fn clean_leftovers(out: &Path) {
         for tag in ["tmp", "old"] {
             let prefix = format!(".dastan-{tag}-{name}-");
             if n.starts_with(&prefix) && n[prefix.len()..].chars().all(|c| c.is_ascii_digit()) {
-                let _ = std::fs::remove_dir_all(e.path());
+                remove_tree(&e.path());
             }
         }
     }
@@ -282,7 +297,7 @@ fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
             let _ = std::fs::rename(&old, out);
             return Err(e);
         }
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
     } else {
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)?;

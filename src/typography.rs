@@ -58,6 +58,17 @@ impl Typographer {
             self.skip(text);
             return text.to_string();
         }
+        // Most text pieces have nothing to change.
+        let special = |c: char| {
+            matches!(
+                c,
+                '"' | '\'' | '-' | '.' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BB}' | '\u{02BC}'
+            )
+        };
+        if !text.contains(special) {
+            self.skip(text);
+            return text.to_string();
+        }
         let chars: Vec<char> = text.chars().collect();
         let mut out = String::with_capacity(text.len() + 8);
         let mut i = 0;

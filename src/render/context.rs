@@ -137,6 +137,8 @@ pub struct PagerLink {
     pub number: usize,
     pub href: String,
     pub current: bool,
+    /// Some page numbers are left out before this one.
+    pub gap: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -265,7 +265,7 @@ fn atom(r: &Renderer, lang: &str, ids: &[usize], base: &str, title: &str) -> Out
             let _ = writeln!(
                 x,
                 "    <content type=\"html\">{}</content>",
-                xml_escape(&absolutize(&r.bodies[*id].html, r))
+                xml_escape(&absolutize(&r.markdown(*id).html, r))
             );
         }
         if let Some(terms) = p.meta.taxonomies.get("tags") {

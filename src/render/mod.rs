@@ -56,6 +56,7 @@ struct Renderer<'a> {
     fallback_paths: Vec<(String, usize)>,
     /// Paths of the pages already handed to the sink.
     written: Vec<String>,
+    index: links::LinkIndex,
 }
 
 enum Job {
@@ -94,31 +95,6 @@ enum Job {
     },
 }
 
-/// Markdown of every page, in parallel; each page's links resolved against the linked site.
-pub fn bodies(cfg: &SiteConfig, site: &Site) -> Vec<Rendered> {
-    let index = links::LinkIndex::new(site, &cfg.base_path);
-    site.pages
-        .par_iter()
-        .map(|p| {
-            let resolver = links::PageResolver {
-                index: &index,
-                site,
-                page: p.id,
-            };
-            markdown::render(
-                &MdInput {
-                    body: &p.body,
-                    body_line: p.body_line,
-                    path: &p.source,
-                    lang: &p.lang,
-                    unsafe_html: cfg.unsafe_html,
-                },
-                &resolver,
-            )
-        })
-        .collect()
-}
-
 /// Where rendered files go: kept in memory (`check`, `serve`, tests) or written at once
 /// (`build`, so that a large site is never held in memory whole).
 pub trait Sink: Sync {
@@ -152,10 +128,10 @@ impl MemSink {
 /// Files go to `sink` as they are made; the paths written are returned.
 pub fn render(
     inp: &Inputs,
-    bodies: Vec<Rendered>,
     sink: &dyn Sink,
+    timings: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> (Vec<String>, Vec<Diagnostic>) {
-    let (files, mut diags, mut paths) = render_all(inp, bodies, sink);
+    let (files, mut diags, mut paths) = render_all(inp, sink, timings);
     for f in files {
         let path = f.path.clone();
         match sink.put(f) {
@@ -168,8 +144,8 @@ pub fn render(
 
 fn render_all(
     inp: &Inputs,
-    bodies: Vec<Rendered>,
     sink: &dyn Sink,
+    timings: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>, Vec<String>) {
     let cfg = inp.cfg;
     let mut diags = Vec::new();
@@ -220,10 +196,6 @@ fn render_all(
         }
     };
 
-    for b in &bodies {
-        diags.extend(b.diagnostics.iter().cloned());
-    }
-
     let mut r = Renderer {
         cfg,
         site: inp.site,
@@ -236,14 +208,8 @@ fn render_all(
         names,
         fallback_paths: Vec::new(),
         written: Vec::new(),
+        index: links::LinkIndex::new(inp.site, &cfg.base_path),
     };
-    r.bodies = bodies;
-    r.summaries = inp
-        .site
-        .pages
-        .iter()
-        .map(|p| (p.kind == Kind::Report).then(|| r.summary(p.id)))
-        .collect();
     r.nav = cfg
         .languages
         .iter()
@@ -251,17 +217,77 @@ fn render_all(
         .collect();
     r.fallback_paths = r.fallback_pages();
 
-    // Pages go to the sink as soon as they are rendered; only small files are collected.
+    // Pass 1, in parallel: each page's Markdown, then the page itself (and its fallback
+    // copies) straight to the sink. Only the summary of a body is kept, not its HTML.
+    let started = std::time::Instant::now();
+    let md_nanos = std::sync::atomic::AtomicU64::new(0);
+    let pass: Vec<(Rendered, Vec<Result<String, Diagnostic>>)> = inp
+        .site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let t0 = std::time::Instant::now();
+            let mut body = r.markdown(p.id);
+            md_nanos.fetch_add(
+                t0.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            let mut out = Vec::new();
+            let mut emit = |job: Job| {
+                out.push(r.run(&job, Some(&body)).and_then(|f| {
+                    let path = f.path.clone();
+                    sink.put(f).map(|()| path)
+                }))
+            };
+            emit(Job::Page(p.id));
+            for (path, original) in &r.fallback_paths {
+                if *original == p.id {
+                    let lang = path.split('/').next().unwrap_or_default().to_string();
+                    emit(Job::Fallback {
+                        lang,
+                        original: p.id,
+                        path: path.clone(),
+                    });
+                }
+            }
+            body.html = String::new();
+            (body, out)
+        })
+        .collect();
+    let mut written = Vec::new();
+    let mut digests = Vec::with_capacity(pass.len());
+    for (body, results) in pass {
+        diags.extend(body.diagnostics.iter().cloned());
+        for res in results {
+            match res {
+                Ok(p) => written.push(p),
+                Err(d) => diags.push(d),
+            }
+        }
+        digests.push(body);
+    }
+    let md = std::time::Duration::from_nanos(md_nanos.load(std::sync::atomic::Ordering::Relaxed));
+    timings.push(("markdown (cpu)", md));
+    timings.push(("pages", started.elapsed()));
+    let started = std::time::Instant::now();
+    r.bodies = digests;
+    r.summaries = inp
+        .site
+        .pages
+        .iter()
+        .map(|p| (p.kind == Kind::Report).then(|| r.summary(p.id)))
+        .collect();
+
+    // Pass 2: lists, terms, archives, 404s, aliases.
     let jobs = r.jobs();
     let results: Vec<Result<String, Diagnostic>> = jobs
         .par_iter()
         .map(|j| {
-            let f = r.run(j)?;
+            let f = r.run(j, None)?;
             let path = f.path.clone();
             sink.put(f).map(|()| path)
         })
         .collect();
-    let mut written = Vec::with_capacity(results.len());
     for res in results {
         match res {
             Ok(p) => written.push(p),
@@ -270,6 +296,7 @@ fn render_all(
     }
     r.written = written;
     files.extend(feeds::feeds(&r));
+    timings.push(("lists+feeds", started.elapsed()));
     files.push(feeds::sitemap(&r));
     files.push(OutputFile {
         path: "robots.txt".into(),
@@ -405,11 +432,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn description(&self, id: usize) -> String {
+    fn description(&self, id: usize, body: &Rendered) -> String {
         let p = self.site.page(id);
         let text = match &p.meta.summary {
             Some(s) => markdown::typeset(s, &p.lang),
-            None => self.bodies[id].summary_text.clone(),
+            None => body.summary_text.clone(),
         };
         shorten(&text, 160)
     }
@@ -491,15 +518,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn jobs(&self) -> Vec<Job> {
-        let mut jobs: Vec<Job> = self.site.pages.iter().map(|p| Job::Page(p.id)).collect();
-        for (path, original) in &self.fallback_paths {
-            let lang = path.split('/').next().unwrap_or_default().to_string();
-            jobs.push(Job::Fallback {
-                lang,
-                original: *original,
-                path: path.clone(),
-            });
-        }
+        // Pages and their fallback copies are rendered with their bodies, in pass 1.
+        let mut jobs: Vec<Job> = Vec::new();
         for lang in &self.cfg.languages {
             let n = self.site.reports.get(lang).map_or(0, Vec::len);
             let pages = n.div_ceil(self.cfg.paginate).max(1);
@@ -652,9 +672,28 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn page_ctx(&self, id: usize, lang: &str) -> PageCtx {
+    /// The Markdown of one page, with its links resolved.
+    fn markdown(&self, id: usize) -> Rendered {
         let p = self.site.page(id);
-        let body = &self.bodies[id];
+        let resolver = links::PageResolver {
+            index: &self.index,
+            site: self.site,
+            page: id,
+        };
+        markdown::render(
+            &MdInput {
+                body: &p.body,
+                body_line: p.body_line,
+                path: &p.source,
+                lang: &p.lang,
+                unsafe_html: self.cfg.unsafe_html,
+            },
+            &resolver,
+        )
+    }
+
+    fn page_ctx(&self, id: usize, lang: &str, body: &Rendered) -> PageCtx {
+        let p = self.site.page(id);
         let tags = p
             .meta
             .taxonomies
@@ -689,7 +728,7 @@ impl<'a> Renderer<'a> {
             tags,
             cover: self.cover(id),
             content: body.html.clone(),
-            summary: self.description(id),
+            summary: self.description(id, body),
             source: p.meta.source.as_ref().map(|s| SourceCtx {
                 name: s.name.clone(),
                 url: s.url.clone(),
@@ -756,13 +795,28 @@ impl<'a> Renderer<'a> {
             total,
             prev: (number > 1).then(|| href(number - 1)),
             next: (number < total).then(|| href(number + 1)),
-            pages: (1..=total)
-                .map(|n| PagerLink {
-                    number: n,
-                    href: href(n),
-                    current: n == number,
-                })
-                .collect(),
+            // The first, the last and two either side of the current page: a list of a
+            // thousand pages would make every page of it quadratic in size.
+            pages: {
+                let mut shown: Vec<usize> = (1..=total)
+                    .filter(|n| *n == 1 || *n == total || n.abs_diff(number) <= 2)
+                    .collect();
+                shown.dedup();
+                let mut prev = 0;
+                shown
+                    .into_iter()
+                    .map(|n| {
+                        let gap = n > prev + 1;
+                        prev = n;
+                        PagerLink {
+                            number: n,
+                            href: href(n),
+                            current: n == number,
+                            gap,
+                        }
+                    })
+                    .collect()
+            },
         }
     }
 
@@ -774,7 +828,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn run(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+    /// Renders one page. Pages of reports and plain pages need their `body`.
+    fn run(&self, job: &Job, body: Option<&Rendered>) -> Result<OutputFile, Diagnostic> {
+        let no_body =
+            || Diagnostic::error("(internal)", 1, 1, "a page was rendered without its body");
         let empty_nav: Vec<NavItem> = Vec::new();
         let nav = |lang: &str| self.nav.get(lang).unwrap_or(&empty_nav).as_slice();
         match job {
@@ -798,7 +855,7 @@ impl<'a> Renderer<'a> {
                         .map(|p| (l.clone(), p.to_string()))
                     })
                     .collect();
-                let page = self.page_ctx(*id, &p.lang);
+                let page = self.page_ctx(*id, &p.lang, body.ok_or_else(no_body)?);
                 let kind = if p.kind == Kind::Report {
                     "report"
                 } else {
@@ -859,7 +916,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|(l, i)| (l.clone(), self.site.page(*i).path.clone()))
                     .collect();
-                let page = self.page_ctx(*original, lang);
+                let page = self.page_ctx(*original, lang, body.ok_or_else(no_body)?);
                 let mut head = self.head(
                     lang,
                     format!("{} — {}", page.title, self.site_title(lang)),
@@ -1238,7 +1295,7 @@ impl<'a> Renderer<'a> {
         let s = self.templates.render(template, ctx)?;
         Ok(OutputFile {
             path: path.to_string(),
-            data: Data::Bytes(s.into_bytes()),
+            data: Data::Bytes(s),
         })
     }
 }

@@ -245,7 +245,7 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    pub fn render(&self, name: &str, ctx: &Ctx) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
         let fallback = self
             .files
             .get(name)
@@ -258,6 +258,10 @@ impl Templates {
                 .unwrap_or_else(|| Diagnostic::error(&fallback, 1, 1, "template error"))
         };
         let context = tera::Context::from_serialize(ctx).map_err(first)?;
-        self.tera.render(name, &context).map_err(first)
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(name, &context, &mut out)
+            .map_err(first)?;
+        Ok(out)
     }
 }
