@@ -87,8 +87,7 @@ fn run(
     let (sources, d) = content::load(&cfg);
     diags.extend(d);
     timings.mark("load", t);
-    let (site, d) = site::link(&cfg, &sources, opts.drafts);
-    drop(sources);
+    let (site, d) = site::link(&cfg, sources, opts.drafts);
     diags.extend(d);
     timings.mark("parse+link", t);
     let inputs = render::Inputs {

@@ -23,8 +23,17 @@ pub struct Page {
     pub slug: String,
     /// URL path under the base, with a trailing slash: `ru/reports/visit/`.
     pub path: String,
-    pub body: String,
+    /// The whole source file; the Markdown body starts at `body_start`.
+    pub text: String,
+    pub body_start: usize,
     pub body_line: usize,
+}
+
+impl Page {
+    /// The Markdown body (after the front matter).
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or("")
+    }
 }
 
 /// A bundle after linking: its pages by language and where its assets go.
@@ -81,21 +90,28 @@ struct Parsed {
     lang: String,
     source: PathBuf,
     meta: Meta,
-    body: String,
+    /// Index of the file in its bundle; its text is moved into the page, not copied.
+    file: usize,
+    text: String,
+    body_start: usize,
     body_line: usize,
 }
 
 /// Parses and links all bundles. Every problem is reported; pages with errors are left out.
-pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, Vec<Diagnostic>) {
+pub fn link(
+    cfg: &SiteConfig,
+    mut sources: Vec<SourceBundle>,
+    drafts: bool,
+) -> (Site, Vec<Diagnostic>) {
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let jobs: Vec<(usize, &crate::content::SourceFile)> = sources
+    let jobs: Vec<(usize, usize, &crate::content::SourceFile)> = sources
         .iter()
         .enumerate()
-        .flat_map(|(i, b)| b.files.iter().map(move |f| (i, f)))
+        .flat_map(|(i, b)| b.files.iter().enumerate().map(move |(fi, f)| (i, fi, f)))
         .collect();
     let results: Vec<Result<Parsed, Vec<Diagnostic>>> = jobs
         .par_iter()
-        .map(|(bi, f)| {
+        .map(|(bi, fi, f)| {
             let split = frontmatter::split(&f.text, &f.shown).map_err(|d| vec![d])?;
             let meta = frontmatter::parse(&split, &f.shown, &cfg.taxonomies, &tz)?;
             Ok(Parsed {
@@ -103,17 +119,29 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
                 lang: f.lang.clone(),
                 source: f.shown.clone(),
                 meta,
-                body: split.body.to_string(),
+                file: *fi,
+                text: String::new(),
+                body_start: f.text.len() - split.body.len(),
                 body_line: split.body_line,
             })
         })
         .collect();
+    let broken_at: Vec<usize> = jobs.iter().map(|(bi, _, _)| *bi).collect();
+    drop(jobs);
     let mut diags = Vec::new();
     let mut by_bundle: Vec<Vec<Parsed>> = sources.iter().map(|_| Vec::new()).collect();
     let mut broken = vec![false; sources.len()];
-    for (r, (bi, _)) in results.into_iter().zip(&jobs) {
+    for (r, bi) in results.into_iter().zip(&broken_at) {
         match r {
-            Ok(p) => by_bundle[p.bundle].push(p),
+            Ok(mut p) => {
+                if let Some(f) = sources
+                    .get_mut(p.bundle)
+                    .and_then(|b| b.files.get_mut(p.file))
+                {
+                    p.text = std::mem::take(&mut f.text);
+                }
+                by_bundle[p.bundle].push(p)
+            }
             Err(d) => {
                 broken[*bi] = true;
                 diags.extend(d);
@@ -204,7 +232,8 @@ pub fn link(cfg: &SiteConfig, sources: &[SourceBundle], drafts: bool) -> (Site, 
                 meta: p.meta,
                 slug,
                 path,
-                body: p.body,
+                text: p.text,
+                body_start: p.body_start,
                 body_line: p.body_line,
             });
         }

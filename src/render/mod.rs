@@ -682,7 +682,7 @@ impl<'a> Renderer<'a> {
         };
         markdown::render(
             &MdInput {
-                body: &p.body,
+                body: p.body(),
                 body_line: p.body_line,
                 path: &p.source,
                 lang: &p.lang,
