@@ -58,76 +58,88 @@ impl Typographer {
             self.skip(text);
             return text.to_string();
         }
-        // Most text pieces have nothing to change.
-        let special = |c: char| {
-            matches!(
+        // Unchanged runs are copied as slices; only the few special characters are looked at.
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut last = 0;
+        let mut i = 0;
+        while i < text.len() {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let width = c.len_utf8();
+            if !matches!(
                 c,
                 '"' | '\'' | '-' | '.' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BB}' | '\u{02BC}'
-            )
-        };
-        if !text.contains(special) {
-            self.skip(text);
-            return text.to_string();
-        }
-        let chars: Vec<char> = text.chars().collect();
-        let mut out = String::with_capacity(text.len() + 8);
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
-            match c {
+            ) {
+                self.prev = c;
+                i += width;
+                continue;
+            }
+            let next = text[i + width..].chars().next();
+            // (replacement, bytes consumed, character that counts as the previous one)
+            let rep: Option<(String, usize, char)> = match c {
                 '"' => {
                     let opening = opens(self.prev, next);
-                    out.push_str(self.double(opening));
+                    Some((self.double(opening).to_string(), 1, c))
                 }
                 '\'' | '\u{2018}' | '\u{2019}' | '`' | '\u{02BB}' | '\u{02BC}'
                     if self.style == Style::Uzbek && is_letter(self.prev) =>
                 {
                     // oʻ gʻ: the okina, whatever the editor typed; elsewhere the glottal stop.
-                    if matches!(self.prev, 'o' | 'O' | 'g' | 'G') {
-                        out.push('\u{02BB}');
+                    let r = if matches!(self.prev, 'o' | 'O' | 'g' | 'G') {
+                        "\u{02BB}"
                     } else if next.is_some_and(is_letter) || c == '\u{02BC}' {
-                        out.push('\u{02BC}');
+                        "\u{02BC}"
                     } else {
-                        out.push_str(self.single(false));
-                    }
+                        self.single(false)
+                    };
+                    Some((r.to_string(), width, c))
                 }
                 '\'' => {
                     if is_letter(self.prev) && next.is_some_and(is_letter) {
-                        out.push('\u{2019}');
+                        Some(("\u{2019}".to_string(), 1, c))
                     } else {
                         let opening = opens(self.prev, next);
-                        out.push_str(self.single(opening));
+                        Some((self.single(opening).to_string(), 1, c))
                     }
                 }
-                '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
-                    out.push('…');
-                    i += 3;
-                    self.prev = '…';
-                    continue;
+                '.' if bytes.get(i + 1) == Some(&b'.') && bytes.get(i + 2) == Some(&b'.') => {
+                    Some(("…".to_string(), 3, '…'))
                 }
                 '-' if self.prev.is_whitespace()
                     && next.is_none_or(char::is_whitespace)
                     && i > 0 =>
                 {
                     // " - " between words: a dash, tied to the word before it.
-                    if self.style != Style::English && out.ends_with(' ') {
-                        out.pop();
-                        out.push(NBSP);
+                    if self.style != Style::English && i > last && bytes[i - 1] == b' ' {
+                        out.push_str(&text[last..i - 1]);
+                        last = i;
+                        Some(("\u{a0}—".to_string(), 1, c))
+                    } else {
+                        Some(("—".to_string(), 1, c))
                     }
-                    out.push('—');
                 }
-                '-' if next == Some('-') && chars.get(i + 2) != Some(&'-') => {
-                    out.push('—');
-                    i += 2;
-                    self.prev = '—';
-                    continue;
+                '-' if next == Some('-') && bytes.get(i + 2) != Some(&b'-') => {
+                    Some(("—".to_string(), 2, '—'))
                 }
-                _ => out.push(c),
+                _ => None,
+            };
+            match rep {
+                Some((r, consumed, prev)) => {
+                    out.push_str(&text[last..i]);
+                    out.push_str(&r);
+                    i += consumed;
+                    last = i;
+                    self.prev = prev;
+                }
+                None => {
+                    self.prev = c;
+                    i += width;
+                }
             }
-            self.prev = c;
-            i += 1;
         }
+        out.push_str(&text[last..]);
         out
     }
 
