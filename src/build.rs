@@ -1,6 +1,7 @@
 //! The pipeline, step by step: configuration → content → front matter and links → Markdown,
 //! Fluent and templates → files → the output folder.
 
+use crate::cache;
 use crate::config::{self, SiteConfig};
 use crate::content;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -77,7 +78,8 @@ fn run(
     t: &mut Instant,
     timings: &mut Timings,
     cfg: SiteConfig,
-) -> (Generated, Diagnostics) {
+    cache: Option<&cache::Manifest>,
+) -> (Generated, Diagnostics, cache::Manifest) {
     let mut diags = Diagnostics::new();
     let formats = Arc::new(Formats::new(cfg.languages.iter().map(String::as_str)));
     let (i18n, d) = i18n::load(&cfg, formats.clone());
@@ -90,14 +92,17 @@ fn run(
     let (site, d) = site::link(&cfg, sources, opts.drafts);
     diags.extend(d);
     timings.mark("parse+link", t);
+    let options = format!("{:?}|{:?}|{}", opts.drafts, opts.base_url, opts.serving);
+    let global = cache.map(|m| (m, cache::global_key(&cfg, &options)));
     let inputs = render::Inputs {
         cfg: &cfg,
         site: &site,
         i18n,
         formats,
         serving: opts.serving,
+        cache: global,
     };
-    let (paths, d) = render::render(&inputs, sink, &mut timings.stages);
+    let (paths, d, manifest) = render::render(&inputs, sink, &mut timings.stages);
     diags.extend(d);
     *t = Instant::now();
     (
@@ -109,6 +114,7 @@ fn run(
             timings: timings.clone(),
         },
         diags,
+        manifest,
     )
 }
 
@@ -121,7 +127,7 @@ pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
         Err(d) => return (None, d),
     };
     let sink = MemSink::default();
-    let (mut g, mut diags) = run(opts, &sink, &mut t, &mut timings, cfg);
+    let (mut g, mut diags, _) = run(opts, &sink, &mut t, &mut timings, cfg, None);
     g.files = sink.into_files();
     check_duplicates(&g.config, &g.files, &mut diags);
     (Some(g), diags)
@@ -185,7 +191,16 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
             return (None, diags);
         }
     };
-    let (mut g, mut diags) = run(opts, &sink, &mut t, &mut timings, cfg);
+    let manifest_path = cache::manifest_path(&cfg.root, &out);
+    // The previous manifest only counts when the previous site it describes is still there.
+    let previous = if out.is_dir() {
+        cache::Manifest::load(&manifest_path)
+    } else {
+        cache::Manifest::default()
+    };
+    let _ = std::fs::remove_file(&manifest_path);
+    let (mut g, mut diags, manifest) = run(opts, &sink, &mut t, &mut timings, cfg, Some(&previous));
+    drop(previous);
     if diags.has_errors() {
         sink.discard();
         return (Some(g), diags);
@@ -195,6 +210,9 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
             Diagnostic::error(configured, 1, 1, format!("cannot write the site: {e}"))
                 .with_hint("the previous site was left as it was"),
         );
+    } else {
+        // Without a manifest the next build renders everything: never wrong, only slower.
+        let _ = manifest.save(&manifest_path);
     }
     g.timings.mark("swap", &mut t);
     (Some(g), diags)

@@ -231,6 +231,19 @@ impl Drop for DiskSink {
 }
 
 impl crate::render::Sink for DiskSink {
+    fn reuse(&self, path: &str) -> bool {
+        let (Some(from), Some(to)) = (safe_join(&self.out, path), safe_join(&self.tmp, path))
+        else {
+            return false;
+        };
+        if let Some(parent) = to.parent()
+            && std::fs::create_dir_all(parent).is_err()
+        {
+            return false;
+        }
+        std::fs::hard_link(&from, &to).is_ok() || std::fs::copy(&from, &to).is_ok()
+    }
+
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         self.write(&file).map_err(|e| {
             if e.kind() == io::ErrorKind::AlreadyExists {

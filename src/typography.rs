@@ -20,8 +20,6 @@ pub struct Typographer {
     single_open: bool,
 }
 
-const NBSP: char = '\u{a0}';
-
 impl Typographer {
     pub fn new(lang: &str) -> Self {
         let primary = lang.split('-').next().unwrap_or(lang);

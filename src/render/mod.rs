@@ -41,6 +41,8 @@ pub struct Inputs<'a> {
     pub i18n: Arc<I18n>,
     pub formats: Arc<Formats>,
     pub serving: bool,
+    /// The previous build's manifest and the site-wide key, for incremental builds.
+    pub cache: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
 }
 
 struct Renderer<'a> {
@@ -99,6 +101,20 @@ enum Job {
 /// (`build`, so that a large site is never held in memory whole).
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+    /// Takes `path` unchanged from the previous output, if the sink can. `false` when not.
+    fn reuse(&self, _path: &str) -> bool {
+        false
+    }
+}
+
+/// The key of one page: the site-wide key and structure, and the page's own source.
+fn page_key(structure: &blake3::Hash, p: &crate::site::Page) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(structure.as_bytes());
+    h.update(p.path.as_bytes());
+    h.update(p.lang.as_bytes());
+    h.update(p.text.as_bytes());
+    h.finalize().to_hex().to_string()
 }
 
 /// Keeps the files in memory.
@@ -130,8 +146,8 @@ pub fn render(
     inp: &Inputs,
     sink: &dyn Sink,
     timings: &mut Vec<(&'static str, std::time::Duration)>,
-) -> (Vec<String>, Vec<Diagnostic>) {
-    let (files, mut diags, mut paths) = render_all(inp, sink, timings);
+) -> (Vec<String>, Vec<Diagnostic>, crate::cache::Manifest) {
+    let (files, mut diags, mut paths, manifest) = render_all(inp, sink, timings);
     for f in files {
         let path = f.path.clone();
         match sink.put(f) {
@@ -139,14 +155,19 @@ pub fn render(
             Err(d) => diags.push(d),
         }
     }
-    (paths, diags)
+    (paths, diags, manifest)
 }
 
 fn render_all(
     inp: &Inputs,
     sink: &dyn Sink,
     timings: &mut Vec<(&'static str, std::time::Duration)>,
-) -> (Vec<OutputFile>, Vec<Diagnostic>, Vec<String>) {
+) -> (
+    Vec<OutputFile>,
+    Vec<Diagnostic>,
+    Vec<String>,
+    crate::cache::Manifest,
+) {
     let cfg = inp.cfg;
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -192,7 +213,7 @@ fn render_all(
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);
-            return (files, diags, Vec::new());
+            return (files, diags, Vec::new(), crate::cache::Manifest::default());
         }
     };
 
@@ -221,11 +242,36 @@ fn render_all(
     // copies) straight to the sink. Only the summary of a body is kept, not its HTML.
     let started = std::time::Instant::now();
     let md_nanos = std::sync::atomic::AtomicU64::new(0);
-    let pass: Vec<(Rendered, Vec<Result<String, Diagnostic>>)> = inp
+    let mut fallbacks_of: std::collections::HashMap<usize, Vec<&String>> =
+        std::collections::HashMap::new();
+    for (path, original) in &r.fallback_paths {
+        fallbacks_of.entry(*original).or_default().push(path);
+    }
+    let structure = inp.cache.map(|(_, global)| r.structure_key(&global));
+    let pass: Vec<(Rendered, Vec<Result<String, Diagnostic>>, Option<String>)> = inp
         .site
         .pages
         .par_iter()
         .map(|p| {
+            let fallbacks = fallbacks_of.get(&p.id).map_or(&[][..], Vec::as_slice);
+            // Incremental: a page whose inputs did not change is taken from the last build.
+            let key = structure.as_ref().map(|s| page_key(s, p));
+            if let (Some(key), Some((manifest, _))) = (&key, inp.cache)
+                && let Some(e) = manifest.pages.get(&p.path)
+                && e.key == *key
+            {
+                let mut paths = vec![format!("{}index.html", p.path)];
+                paths.extend(fallbacks.iter().map(|f| format!("{f}index.html")));
+                if paths.iter().all(|path| sink.reuse(path)) {
+                    let body = Rendered {
+                        summary_html: e.summary_html.clone(),
+                        summary_text: e.summary_text.clone(),
+                        word_count: e.word_count,
+                        ..Rendered::default()
+                    };
+                    return (body, paths.into_iter().map(Ok).collect(), Some(key.clone()));
+                }
+            }
             let t0 = std::time::Instant::now();
             let mut body = r.markdown(p.id);
             md_nanos.fetch_add(
@@ -240,23 +286,38 @@ fn render_all(
                 }))
             };
             emit(Job::Page(p.id));
-            for (path, original) in &r.fallback_paths {
-                if *original == p.id {
-                    let lang = path.split('/').next().unwrap_or_default().to_string();
-                    emit(Job::Fallback {
-                        lang,
-                        original: p.id,
-                        path: path.clone(),
-                    });
-                }
+            for path in fallbacks {
+                let lang = path.split('/').next().unwrap_or_default().to_string();
+                emit(Job::Fallback {
+                    lang,
+                    original: p.id,
+                    path: (*path).clone(),
+                });
             }
             body.html = String::new();
-            (body, out)
+            (body, out, key)
         })
         .collect();
     let mut written = Vec::new();
     let mut digests = Vec::with_capacity(pass.len());
-    for (body, results) in pass {
+    let mut manifest = crate::cache::Manifest {
+        version: env!("CARGO_PKG_VERSION").into(),
+        pages: Default::default(),
+    };
+    for ((body, results, key), p) in pass.into_iter().zip(&inp.site.pages) {
+        if let Some(key) = key
+            && body.diagnostics.is_empty()
+        {
+            manifest.pages.insert(
+                p.path.clone(),
+                crate::cache::Entry {
+                    key,
+                    summary_html: body.summary_html.clone(),
+                    summary_text: body.summary_text.clone(),
+                    word_count: body.word_count,
+                },
+            );
+        }
         diags.extend(body.diagnostics.iter().cloned());
         for res in results {
             match res {
@@ -320,7 +381,7 @@ fn render_all(
         }
     }
     let written = std::mem::take(&mut r.written);
-    (files, diags, written)
+    (files, diags, written, manifest)
 }
 
 /// First 160 characters of a text, cut at a word.
@@ -670,6 +731,38 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|l| (l.clone(), format!("{l}/")))
             .collect()
+    }
+
+    /// What every page may depend on besides its own text: the site-wide key, every page's
+    /// source, URL and language (links, switchers), titles of plain pages (navigation),
+    /// bundles' assets (links to them), fallback pages.
+    fn structure_key(&self, global: &blake3::Hash) -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(global.as_bytes());
+        for p in &self.site.pages {
+            h.update(p.source.to_string_lossy().as_bytes());
+            h.update(p.path.as_bytes());
+            h.update(p.lang.as_bytes());
+            if p.kind == Kind::Page {
+                h.update(p.meta.title.as_deref().unwrap_or("").as_bytes());
+            }
+            // Translations inherit fields from each other: a change in one is a change in all.
+            h.update(format!("{:?}", p.meta.date).as_bytes());
+            h.update(
+                format!("{:?}{:?}{:?}", p.meta.updated, p.meta.cover, p.meta.source).as_bytes(),
+            );
+        }
+        for b in &self.site.bundles {
+            h.update(b.asset_path.as_bytes());
+            for a in &b.assets {
+                h.update(a.as_bytes());
+            }
+        }
+        for (path, id) in &self.fallback_paths {
+            h.update(path.as_bytes());
+            h.update(&id.to_le_bytes());
+        }
+        h.finalize()
     }
 
     /// The Markdown of one page, with its links resolved.

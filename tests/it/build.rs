@@ -462,3 +462,86 @@ fn a_static_file_cannot_replace_a_generated_page() {
     t.build();
     assert_eq!(t.read("favicon.ico"), "ico");
 }
+
+#[test]
+fn an_incremental_build_equals_a_clean_build() {
+    use std::os::unix::fs::MetadataExt;
+    let t = SiteTest::new();
+    for i in 0..6 {
+        t.report(
+            &format!("r{i}"),
+            "ru",
+            &format!(
+                "title: Отчёт {i}\ndate: 2025-01-0{}\ntags: [t{}]",
+                i + 1,
+                i % 2
+            ),
+            "Текст.",
+        );
+        t.report(
+            &format!("r{i}"),
+            "kk",
+            &format!("title: Есеп {i}"),
+            "Мәтін.",
+        );
+    }
+    t.build();
+    let inode = |t: &SiteTest, p: &str| {
+        std::fs::metadata(t.path().join("public").join(p))
+            .unwrap()
+            .ino()
+    };
+    let untouched = inode(&t, "ru/reports/r1/index.html");
+    let changed = inode(&t, "ru/reports/r3/index.html");
+    t.report(
+        "r3",
+        "ru",
+        "title: Отчёт 3, исправленный\ndate: 2025-01-04\ntags: [t1]",
+        "Новый текст.",
+    );
+    t.build();
+    assert_eq!(
+        inode(&t, "ru/reports/r1/index.html"),
+        untouched,
+        "an unchanged page is reused"
+    );
+    assert_ne!(
+        inode(&t, "ru/reports/r3/index.html"),
+        changed,
+        "a changed page is rendered again"
+    );
+    assert!(
+        t.read("ru/index.html").contains("Отчёт 3, исправленный"),
+        "lists show the change"
+    );
+
+    // The same content built from scratch gives the same bytes.
+    let clean = SiteTest::new();
+    for f in walk(&t.path().join("content")) {
+        let rel = f
+            .strip_prefix(t.path())
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        clean.write_bytes(&rel, &std::fs::read(&f).unwrap());
+    }
+    clean.build();
+    assert_eq!(t.files(), clean.files());
+    for f in t.files() {
+        let bytes = |s: &SiteTest| std::fs::read(s.path().join("public").join(&f)).unwrap();
+        assert!(bytes(&t) == bytes(&clean), "{f} differs");
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
