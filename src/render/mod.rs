@@ -107,6 +107,9 @@ pub trait Sink: Sync {
     }
 }
 
+/// What pass 1 gives for one page: its body's summary, the files written, its cache key.
+type PassOne = (Rendered, Vec<Result<String, Diagnostic>>, Option<String>);
+
 /// The key of one page: the site-wide key and structure, and the page's own source.
 fn page_key(structure: &blake3::Hash, p: &crate::site::Page) -> String {
     let mut h = blake3::Hasher::new();
@@ -248,7 +251,7 @@ fn render_all(
         fallbacks_of.entry(*original).or_default().push(path);
     }
     let structure = inp.cache.map(|(_, global)| r.structure_key(&global));
-    let pass: Vec<(Rendered, Vec<Result<String, Diagnostic>>, Option<String>)> = inp
+    let pass: Vec<PassOne> = inp
         .site
         .pages
         .par_iter()
