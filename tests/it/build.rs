@@ -545,3 +545,44 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn configuration_errors_have_hints() {
+    let t = SiteTest::new();
+    t.write(
+        "site.yaml",
+        "base_url: https://example.org/\nlangauges: [ru]\n",
+    );
+    t.build_fails().stderr_has(
+        "site.yaml:2:1: error: unknown key `langauges`\n  hint: did you mean `languages`?",
+    );
+    t.write(
+        "site.yaml",
+        "base_url: example.org\nlanguages: [ru, ru, xx-!!]\ndefault_language: en\n",
+    );
+    t.build_fails()
+        .stderr_has(
+            "site.yaml:1:1: error: `base_url` must be an absolute http(s) URL, not `example.org`",
+        )
+        .stderr_has("error: language `ru` is listed twice")
+        .stderr_has("error: `xx-!!` is not a BCP 47 language code")
+        .stderr_has("site.yaml:3:1: error: `default_language: en` is not one of `languages`");
+    t.write("site.yaml", "languages: [ru]\n");
+    t.build_fails()
+        .stderr_has("site.yaml:1:1: error: missing required key `base_url`");
+}
+
+#[test]
+fn usage_errors_exit_with_2_and_every_command_has_help() {
+    let t = SiteTest::new();
+    t.run(&["build", "--no-such-flag"]).fails(2);
+    t.run(&["frobnicate"]).fails(2);
+    for cmd in ["build", "serve", "check", "status", "init", "cms-config"] {
+        let run = t.run(&[cmd, "--help"]).ok();
+        assert!(
+            run.stdout.contains("Usage: dastan"),
+            "{cmd}: {}",
+            run.stdout
+        );
+    }
+}
