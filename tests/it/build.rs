@@ -275,7 +275,10 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(t.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".dastan-"))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.starts_with(".dastan-tmp") || n.starts_with(".dastan-old")
+        })
         .collect();
     assert!(leftovers.is_empty());
 }
