@@ -496,6 +496,8 @@ fn an_incremental_build_equals_a_clean_build() {
     };
     let untouched = inode(&t, "ru/reports/r1/index.html");
     let changed = inode(&t, "ru/reports/r3/index.html");
+    let other_term = inode(&t, "ru/tags/t0/index.html");
+    let same_term = inode(&t, "ru/tags/t1/index.html");
     t.report(
         "r3",
         "ru",
