@@ -515,6 +515,16 @@ fn an_incremental_build_equals_a_clean_build() {
         changed,
         "a changed page is rendered again"
     );
+    assert_eq!(
+        inode(&t, "ru/tags/t0/index.html"),
+        other_term,
+        "a list without the change is reused"
+    );
+    assert_ne!(
+        inode(&t, "ru/tags/t1/index.html"),
+        same_term,
+        "a list with the change is rendered again"
+    );
     assert!(
         t.read("ru/index.html").contains("Отчёт 3, исправленный"),
         "lists show the change"
