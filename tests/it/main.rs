@@ -5,3 +5,4 @@ mod support;
 mod build;
 mod i18n;
 mod publication;
+mod serve;
