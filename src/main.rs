@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(a) => commands::build::run(a),
         Command::Serve(a) => commands::serve::run(a),
-        Command::Check(_) => commands::not_yet("check"),
+        Command::Check(a) => commands::check::run(a),
         Command::Status(_) => commands::not_yet("status"),
         Command::New(_) => commands::not_yet("new"),
         Command::Init(_) => commands::not_yet("init"),

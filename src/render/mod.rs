@@ -19,6 +19,21 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Messages the renderer itself asks for (besides those the templates use), and prefixes of
+/// messages it looks up by key (`tag-<key>`, `taxonomy-<name>`); for `check`.
+pub const RENDER_MESSAGES: &[&str] = &[
+    "archive-title",
+    "latest-reports",
+    "nav-home",
+    "not-found-title",
+    "page-number",
+    "site-description",
+    "site-title",
+    "language-name",
+    "og-locale",
+];
+pub const RENDER_MESSAGE_PREFIXES: &[&str] = &["tag-", "tags-", "taxonomy-"];
+
 /// A file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

@@ -3,6 +3,7 @@
 mod support;
 
 mod build;
+mod check;
 mod i18n;
 mod publication;
 mod serve;

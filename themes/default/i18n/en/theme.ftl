@@ -13,10 +13,6 @@ reports-count = { $count ->
     [one] { $count } report
    *[other] { $count } reports
 }
-participants-count = { $count ->
-    [one] { $count } participant
-   *[other] { $count } participants
-}
 page-number = Page { $number }
 pager-label = Pages
 pager-prev = Previous

@@ -13,10 +13,6 @@ reports-count = { $count ->
     [one] { $count } материал
    *[other] { $count } материал
 }
-participants-count = { $count ->
-    [one] { $count } қатысушы
-   *[other] { $count } қатысушы
-}
 page-number = { $number }-бет
 pager-label = Беттер
 pager-prev = Артқа

@@ -14,11 +14,6 @@ reports-count = { $count ->
     [few] { $count } материала
    *[many] { $count } материалов
 }
-participants-count = { $count ->
-    [one] { $count } участник
-    [few] { $count } участника
-   *[many] { $count } участников
-}
 page-number = Страница { $number }
 pager-label = Страницы
 pager-prev = Назад

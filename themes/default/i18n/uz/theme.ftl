@@ -13,10 +13,6 @@ reports-count = { $count ->
     [one] { $count } ta material
    *[other] { $count } ta material
 }
-participants-count = { $count ->
-    [one] { $count } nafar ishtirokchi
-   *[other] { $count } nafar ishtirokchi
-}
 page-number = { $number }-sahifa
 pager-label = Sahifalar
 pager-prev = Orqaga
