@@ -5,6 +5,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod embedded;
 pub mod format;
 pub mod frontmatter;
 pub mod i18n;

@@ -30,6 +30,7 @@ pub fn run(a: BuildArgs) -> u8 {
             .iter()
             .map(|(l, n)| format!("{l} {n}"))
             .collect();
+        // One line in CI; the same line for people.
         eprintln!(
             "built {} files ({}) in {} ms",
             g.paths.len(),

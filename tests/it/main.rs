@@ -7,3 +7,4 @@ mod check;
 mod i18n;
 mod publication;
 mod serve;
+mod tools;
