@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -58,6 +58,8 @@ pub struct Rendered {
     pub summary_text: String,
     pub toc: Vec<Heading>,
     pub word_count: usize,
+    /// The first words of the text, plain, for the search index.
+    pub search_text: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -83,6 +85,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut toc = Vec::new();
     let mut words = 0usize;
+    let mut search_text = String::new();
     // Heading being collected: (index of its Start event, text).
     let mut heading: Option<(usize, String)> = None;
     // Image being collected: (dest, title, alt text).
@@ -206,6 +209,10 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                 }
                 let t = typo.apply(&text);
                 words += t.split_whitespace().count();
+                if words <= SEARCH_WORDS {
+                    search_text.push_str(&t);
+                    search_text.push(' ');
+                }
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&t);
                 }
@@ -281,9 +288,13 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
         summary_text,
         toc,
         word_count: words,
+        search_text,
         diagnostics: diags,
     }
 }
+
+/// How many words from the start of a text go into the search index.
+const SEARCH_WORDS: usize = 400;
 
 fn first_paragraph<'a, 'b>(events: &'b [Event<'a>]) -> &'b [Event<'a>] {
     let Some(start) = events
