@@ -1,7 +1,9 @@
 //! One integration-test binary; a module per feature. See `support` for the harness.
 
+mod browser;
 mod support;
 
 mod build;
 mod i18n;
 mod publication;
+mod quality;
