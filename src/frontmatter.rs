@@ -182,7 +182,7 @@ impl<'de> Deserialize<'de> for List {
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Default)]
 struct RawMeta {
     title: Option<Text>,
     date: Option<Text>,
@@ -272,9 +272,9 @@ pub fn parse(
     let mut diags = Vec::new();
     let mut key_lines = BTreeMap::new();
     let mut taxo: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mapping = match &value {
+    let mapping = match value {
         serde_yaml::Value::Null => serde_yaml::Mapping::new(),
-        serde_yaml::Value::Mapping(m) => m.clone(),
+        serde_yaml::Value::Mapping(m) => m,
         _ => {
             return Err(vec![
                 Diagnostic::error(
@@ -321,16 +321,51 @@ pub fn parse(
             }
         }
     }
-    let raw: RawMeta = if split.yaml.trim().is_empty() {
-        RawMeta::default()
-    } else {
-        match yaml::parse(split.yaml, path, first, FIELDS) {
-            Ok(r) => r,
-            Err(d) => {
-                diags.push(d);
-                return Err(diags);
+    // One parse of the YAML: each field is converted from the parsed value.
+    let raw = {
+        let line = |k: &str| key_lines.get(k).copied().unwrap_or(first);
+        let mut errors = Vec::new();
+        let get = |key: &str| -> Option<&serde_yaml::Value> {
+            match mapping.get(key) {
+                None | Some(serde_yaml::Value::Null) => None,
+                Some(v) => Some(v),
             }
+        };
+        macro_rules! field {
+            ($key:literal, $t:ty) => {
+                match get($key) {
+                    None => None,
+                    Some(v) => match yaml::from_value::<$t>(v, path, line($key), $key) {
+                        Ok(x) => Some(x),
+                        Err(d) => {
+                            errors.push(d);
+                            None
+                        }
+                    },
+                }
+            };
         }
+        let raw = RawMeta {
+            title: field!("title", Text),
+            date: field!("date", Text),
+            summary: field!("summary", Text),
+            location: field!("location", Text),
+            event: field!("event", Text),
+            tags: field!("tags", List),
+            cover: field!("cover", RawCover),
+            source: field!("source", RawSource),
+            machine_translated: field!("machine_translated", bool),
+            draft: field!("draft", bool),
+            slug: field!("slug", Text),
+            aliases: field!("aliases", List),
+            updated: field!("updated", Text),
+            extra: field!("extra", serde_json::Value),
+        };
+        if !errors.is_empty() {
+            diags.extend(errors);
+            return Err(diags);
+        }
+        raw
     };
     let line = |k: &str| key_lines.get(k).copied().unwrap_or(first);
     let date_of = |key: &str, v: Option<Text>, diags: &mut Vec<Diagnostic>| -> Option<PageDate> {

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build(a) => commands::build::run(a),
-        Command::Serve(_) => commands::not_yet("serve"),
+        Command::Serve(a) => commands::serve::run(a),
         Command::Check(_) => commands::not_yet("check"),
         Command::Status(_) => commands::not_yet("status"),
         Command::New(_) => commands::not_yet("new"),

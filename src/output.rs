@@ -218,6 +218,7 @@ impl DiskSink {
                 }
                 std::fs::copy(src, &path).map(|_| ())
             }
+            Data::Reused => Ok(()),
         }
     }
 }
@@ -249,7 +250,7 @@ impl crate::render::Sink for DiskSink {
             if e.kind() == io::ErrorKind::AlreadyExists {
                 let source = match &file.data {
                     Data::Copy(p) => p.clone(),
-                    Data::Bytes(_) => PathBuf::from(&file.path),
+                    Data::Bytes(_) | Data::Reused => PathBuf::from(&file.path),
                 };
                 crate::build::duplicate(source, &file.path)
             } else {
@@ -298,6 +299,7 @@ pub fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     targets.par_iter().try_for_each(|(path, data)| match data {
         Data::Bytes(b) => std::fs::write(path, b),
         Data::Copy(src) => std::fs::copy(src, path).map(|_| ()),
+        Data::Reused => Ok(()),
     })
 }
 

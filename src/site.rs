@@ -510,7 +510,7 @@ fn collect_terms(
                         slug,
                         pages: Vec::new(),
                     });
-                    if !term.pages.contains(id) {
+                    if term.pages.last() != Some(id) {
                         term.pages.push(*id);
                     }
                 }

@@ -15,6 +15,25 @@ pub fn parse<T: DeserializeOwned>(
         .map_err(|e| to_diagnostic(&e, text, path, first_line, known_keys))
 }
 
+/// Converts one value already parsed (a front-matter field) into `T`; errors are placed at
+/// `line`, the line of the field's key.
+pub fn from_value<T: DeserializeOwned>(
+    value: &serde_yaml::Value,
+    path: &Path,
+    line: usize,
+    key: &str,
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_value::<T>(value.clone()).map_err(|e| {
+        let mut d = to_diagnostic(&e, "", path, 1, &[]);
+        d.line = line;
+        d.col = 1;
+        if !d.message.contains('`') {
+            d.message = format!("`{key}`: {}", d.message);
+        }
+        d
+    })
+}
+
 /// Parses into a generic value (used to look at keys before typed parsing).
 pub fn parse_value(
     text: &str,

@@ -2,6 +2,7 @@
 //! configuration errors, 2 usage errors.
 
 pub mod build;
+pub mod serve;
 
 use crate::diag::Diagnostics;
 

@@ -32,6 +32,8 @@ pub enum Data {
     Bytes(Vec<u8>),
     /// Copied from this file as it is.
     Copy(PathBuf),
+    /// Already in the sink, taken unchanged from the previous build.
+    Reused,
 }
 
 /// Everything `render` needs, borrowed.
@@ -59,6 +61,11 @@ struct Renderer<'a> {
     /// Paths of the pages already handed to the sink.
     written: Vec<String>,
     index: links::LinkIndex,
+    /// For incremental builds: the previous manifest and the site-wide key.
+    reuse: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
+    sink: &'a dyn Sink,
+    /// Keys of the list pages rendered or reused, for the next manifest.
+    list_keys: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 enum Job {
@@ -233,6 +240,9 @@ fn render_all(
         fallback_paths: Vec::new(),
         written: Vec::new(),
         index: links::LinkIndex::new(inp.site, &cfg.base_path),
+        reuse: inp.cache,
+        sink,
+        list_keys: std::sync::Mutex::new(Vec::new()),
     };
     r.nav = cfg
         .languages
@@ -359,6 +369,20 @@ fn render_all(
         }
     }
     r.written = written;
+    if r.reuse.is_some() {
+        let keys = std::mem::take(&mut *r.list_keys.lock().unwrap_or_else(|p| p.into_inner()));
+        for (path, key) in keys {
+            manifest.pages.insert(
+                path,
+                crate::cache::Entry {
+                    key,
+                    summary_html: String::new(),
+                    summary_text: String::new(),
+                    word_count: 0,
+                },
+            );
+        }
+    }
     files.extend(feeds::feeds(&r));
     timings.push(("lists+feeds", started.elapsed()));
     files.push(feeds::sitemap(&r));
@@ -1090,7 +1114,7 @@ impl<'a> Renderer<'a> {
                     list_feed: None,
                     redirect: None,
                 };
-                self.html(&format!("{path}index.html"), "home.html", &ctx)
+                self.html_cached(&format!("{path}index.html"), "home.html", &ctx)
             }
             Job::Terms { lang, taxonomy } => {
                 let terms = self
@@ -1141,7 +1165,7 @@ impl<'a> Renderer<'a> {
                     list_feed: None,
                     redirect: None,
                 };
-                self.html(&format!("{path}index.html"), "terms.html", &ctx)
+                self.html_cached(&format!("{path}index.html"), "terms.html", &ctx)
             }
             Job::Term {
                 lang,
@@ -1210,7 +1234,7 @@ impl<'a> Renderer<'a> {
                     list_feed: Some(self.url(&format!("{base}atom.xml"))),
                     redirect: None,
                 };
-                self.html(&format!("{path}index.html"), "term.html", &ctx)
+                self.html_cached(&format!("{path}index.html"), "term.html", &ctx)
             }
             Job::NotFound { lang, root } => {
                 let path = if *root {
@@ -1245,7 +1269,7 @@ impl<'a> Renderer<'a> {
                     list_feed: None,
                     redirect: None,
                 };
-                self.html(&path, "404.html", &ctx)
+                self.html_cached(&path, "404.html", &ctx)
             }
             Job::Archive { lang, year } => {
                 let title = self.msg(lang, "archive-title", &[]);
@@ -1330,7 +1354,7 @@ impl<'a> Renderer<'a> {
                     list_feed: None,
                     redirect: None,
                 };
-                self.html(&format!("{path}index.html"), "archive.html", &ctx)
+                self.html_cached(&format!("{path}index.html"), "archive.html", &ctx)
             }
             Job::Chooser => {
                 let lang = &self.cfg.default_language;
@@ -1355,7 +1379,7 @@ impl<'a> Renderer<'a> {
                     list_feed: None,
                     redirect: Some(self.url(&format!("{lang}/"))),
                 };
-                self.html("index.html", "index.html", &ctx)
+                self.html_cached("index.html", "index.html", &ctx)
             }
             Job::Alias { page, path } => {
                 let p = self.site.page(*page);
@@ -1382,9 +1406,33 @@ impl<'a> Renderer<'a> {
                     list_feed: None,
                     redirect: Some(self.url(&p.path)),
                 };
-                self.html(&format!("{path}index.html"), "alias.html", &ctx)
+                self.html_cached(&format!("{path}index.html"), "alias.html", &ctx)
             }
         }
+    }
+
+    /// A list page: its key is a hash of its whole context, so it is taken from the previous
+    /// build when nothing it shows has changed (templates and messages are in the key too).
+    fn html_cached(&self, path: &str, template: &str, ctx: &Ctx) -> Result<OutputFile, Diagnostic> {
+        let Some((manifest, global)) = &self.reuse else {
+            return self.html(path, template, ctx);
+        };
+        let mut h = blake3::Hasher::new();
+        h.update(global.as_bytes());
+        h.update(template.as_bytes());
+        h.update(&serde_json::to_vec(ctx).unwrap_or_default());
+        let key = h.finalize().to_hex().to_string();
+        let hit = manifest.pages.get(path).is_some_and(|e| e.key == key) && self.sink.reuse(path);
+        if let Ok(mut keys) = self.list_keys.lock() {
+            keys.push((path.to_string(), key));
+        }
+        if hit {
+            return Ok(OutputFile {
+                path: path.to_string(),
+                data: Data::Reused,
+            });
+        }
+        self.html(path, template, ctx)
     }
 
     fn html(&self, path: &str, template: &str, ctx: &Ctx) -> Result<OutputFile, Diagnostic> {

@@ -275,7 +275,10 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(t.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".dastan-"))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.starts_with(".dastan-tmp") || n.starts_with(".dastan-old")
+        })
         .collect();
     assert!(leftovers.is_empty());
 }
@@ -493,6 +496,8 @@ fn an_incremental_build_equals_a_clean_build() {
     };
     let untouched = inode(&t, "ru/reports/r1/index.html");
     let changed = inode(&t, "ru/reports/r3/index.html");
+    let other_term = inode(&t, "ru/tags/t0/index.html");
+    let same_term = inode(&t, "ru/tags/t1/index.html");
     t.report(
         "r3",
         "ru",
@@ -509,6 +514,16 @@ fn an_incremental_build_equals_a_clean_build() {
         inode(&t, "ru/reports/r3/index.html"),
         changed,
         "a changed page is rendered again"
+    );
+    assert_eq!(
+        inode(&t, "ru/tags/t0/index.html"),
+        other_term,
+        "a list without the change is reused"
+    );
+    assert_ne!(
+        inode(&t, "ru/tags/t1/index.html"),
+        same_term,
+        "a list with the change is rendered again"
     );
     assert!(
         t.read("ru/index.html").contains("Отчёт 3, исправленный"),
@@ -544,4 +559,45 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn configuration_errors_have_hints() {
+    let t = SiteTest::new();
+    t.write(
+        "site.yaml",
+        "base_url: https://example.org/\nlangauges: [ru]\n",
+    );
+    t.build_fails().stderr_has(
+        "site.yaml:2:1: error: unknown key `langauges`\n  hint: did you mean `languages`?",
+    );
+    t.write(
+        "site.yaml",
+        "base_url: example.org\nlanguages: [ru, ru, xx-!!]\ndefault_language: en\n",
+    );
+    t.build_fails()
+        .stderr_has(
+            "site.yaml:1:1: error: `base_url` must be an absolute http(s) URL, not `example.org`",
+        )
+        .stderr_has("error: language `ru` is listed twice")
+        .stderr_has("error: `xx-!!` is not a BCP 47 language code")
+        .stderr_has("site.yaml:3:1: error: `default_language: en` is not one of `languages`");
+    t.write("site.yaml", "languages: [ru]\n");
+    t.build_fails()
+        .stderr_has("site.yaml:1:1: error: missing required key `base_url`");
+}
+
+#[test]
+fn usage_errors_exit_with_2_and_every_command_has_help() {
+    let t = SiteTest::new();
+    t.run(&["build", "--no-such-flag"]).fails(2);
+    t.run(&["frobnicate"]).fails(2);
+    for cmd in ["build", "serve", "check", "status", "init", "cms-config"] {
+        let run = t.run(&[cmd, "--help"]).ok();
+        assert!(
+            run.stdout.contains("Usage: dastan"),
+            "{cmd}: {}",
+            run.stdout
+        );
+    }
 }

@@ -170,3 +170,34 @@ fn tags_written_as_keys_are_translated_and_linked_across_languages() {
     let term = t.read("ru/tags/public-diplomacy/index.html");
     assert!(term.contains(r#"hreflang="en" href="https://example.org/en/tags/public-diplomacy/""#));
 }
+
+#[test]
+fn dates_can_be_formatted_inside_messages() {
+    let t = SiteTest::new();
+    t.write(
+        "i18n/ru/site.ftl",
+        "published = Опубликовано { DATE($date) }\n",
+    );
+    t.write(
+        "i18n/kk/site.ftl",
+        "published = Жарияланды: { DATE($date) }\n",
+    );
+    t.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p id=d>{{ t(key=\"published\", date=\"2025-07-23\") }}</p>{% endblock main %}",
+    );
+    t.write("content/about/index.ru.md", "---\ntitle: О нас\n---\nx\n");
+    t.write(
+        "content/about/index.kk.md",
+        "---\ntitle: Біз туралы\n---\nx\n",
+    );
+    t.build();
+    assert!(
+        t.read("ru/about/index.html")
+            .contains("<p id=d>Опубликовано 23 июля 2025\u{202f}г.</p>")
+    );
+    assert!(
+        t.read("kk/about/index.html")
+            .contains("<p id=d>Жарияланды: 2025\u{202f}ж. 23 шілде</p>")
+    );
+}

@@ -7,3 +7,4 @@ mod build;
 mod i18n;
 mod publication;
 mod quality;
+mod serve;

@@ -1,0 +1,204 @@
+//! `dastan serve`: live preview from memory, errors in the browser, safe paths.
+
+use crate::support::{SiteTest, bin};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(t: &SiteTest) -> Server {
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", "0"])
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    // Keep reading stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr }
+}
+
+/// A raw HTTP/1.1 GET (the path is sent exactly as given): (status, body).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for(addr: &str, path: &str, pred: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let (_, body) = get(addr, path);
+        if pred(&body) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting on {path}:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn changes_are_served_errors_shown_and_recovered() {
+    let t = SiteTest::new();
+    t.report(
+        "a",
+        "ru",
+        "title: Первая версия\ndate: 2025-01-01",
+        "Текст.",
+    );
+    let s = start(&t);
+    let (status, body) = get(&s.addr, "/ru/reports/a/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Первая версия</h1>"));
+    assert!(
+        body.contains("livereload"),
+        "the reload script is injected when serving"
+    );
+
+    t.report(
+        "a",
+        "ru",
+        "title: Вторая версия\ndate: 2025-01-01",
+        "Текст.",
+    );
+    wait_for(&s.addr, "/ru/reports/a/", |b| {
+        b.contains("<h1>Вторая версия</h1>")
+    });
+
+    // A broken save: the error is shown over the last good page.
+    t.write("content/reports/a/index.ru.md", "---\ntitle: [\n---\n");
+    let body = wait_for(&s.addr, "/ru/reports/a/", |b| b.contains("dastan-errors"));
+    assert!(
+        body.contains("content/reports/a/index.ru.md:3:1: error:"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<h1>Вторая версия</h1>"),
+        "the last good version stays"
+    );
+
+    // Fixed: the overlay goes away.
+    t.report(
+        "a",
+        "ru",
+        "title: Третья версия\ndate: 2025-01-01",
+        "Текст.",
+    );
+    let body = wait_for(&s.addr, "/ru/reports/a/", |b| {
+        b.contains("<h1>Третья версия</h1>")
+    });
+    assert!(!body.contains("dastan-errors"));
+}
+
+#[test]
+fn only_files_of_the_site_are_served() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
+    t.write("secret.txt", "do not serve");
+    let s = start(&t);
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/ru/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/site.yaml",
+        "/content/reports/a/index.ru.md",
+    ] {
+        let (status, body) = get(&s.addr, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !body.contains("do not serve") && !body.contains("root:"),
+            "{path}"
+        );
+    }
+    // Unknown paths get the 404 page of their language.
+    let (status, body) = get(&s.addr, "/kk/no-such-page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"kk\""));
+    // A folder without its slash is redirected.
+    let (status, _) = get(&s.addr, "/ru/reports/a");
+    assert_eq!(status, 301);
+}
+
+#[test]
+fn the_build_output_has_no_reload_script() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
+    t.build();
+    for f in t.files().iter().filter(|f| f.ends_with(".html")) {
+        assert!(!t.read(f).contains("livereload"), "{f}");
+    }
+}
+
+#[test]
+fn many_concurrent_requests_and_disconnects() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
+    let s = start(&t);
+    let addr = s.addr.clone();
+    let threads: Vec<_> = (0..16)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                for j in 0..20 {
+                    if (i + j) % 5 == 0 {
+                        // A client that goes away mid-request.
+                        let mut s = TcpStream::connect(&addr).unwrap();
+                        let _ = s.write_all(b"GET /ru/ HTTP/1.1\r\nHost: x\r\n");
+                        continue;
+                    }
+                    assert_eq!(get(&addr, "/ru/reports/a/").0, 200);
+                }
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().unwrap();
+    }
+    assert_eq!(get(&addr, "/ru/").0, 200, "still serving");
+}
