@@ -1,10 +1,12 @@
 //! One integration-test binary; a module per feature. See `support` for the harness.
 
+mod browser;
 mod support;
 
 mod build;
 mod check;
 mod i18n;
 mod publication;
+mod quality;
 mod serve;
 mod tools;
