@@ -278,8 +278,15 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
         Some(i) => &events[..i],
         None => first_paragraph(&events),
     };
+    // Footnote marks lead nowhere outside the page itself.
     let mut summary_html = String::new();
-    html::push_html(&mut summary_html, summary_events.iter().cloned());
+    html::push_html(
+        &mut summary_html,
+        summary_events
+            .iter()
+            .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+            .cloned(),
+    );
     let summary_text = plain_text(summary_events);
 
     Rendered {
