@@ -509,7 +509,10 @@ impl<'a> Renderer<'a> {
         let src = c.src.as_ref()?;
         let b = &self.site.bundles[p.bundle];
         let clean = crate::site::clean_relative(src)?;
+        let size = imagesize::size(b.abs_dir.join(&clean)).ok();
         Some(CoverCtx {
+            width: size.map(|d| d.width),
+            height: size.map(|d| d.height),
             src: self.url(&format!("{}{clean}", b.asset_path)),
             alt: c
                 .alt
