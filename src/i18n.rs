@@ -97,33 +97,66 @@ fn ftl_files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// A bundle for one language with dastan's settings: no bidi isolation marks, CLDR number
+/// formatting, and the `DATE` and `NUMBER` functions.
+fn new_bundle(lang: &str, formats: Arc<Formats>) -> Bundle {
+    let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
+    let mut bundle = Bundle::new_concurrent(vec![langid]);
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(format_number));
+    let l = lang.to_string();
+    let _ = bundle.add_function("DATE", move |pos, _named| match pos.first() {
+        Some(FluentValue::String(s)) => {
+            match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
+                Ok(d) => FluentValue::String(formats.long_date(&l, d.year, d.month, d.day).into()),
+                Err(_) => FluentValue::String(s.clone()),
+            }
+        }
+        Some(other) => other.clone(),
+        None => FluentValue::Error,
+    });
+    let _ = bundle.add_function("NUMBER", |pos, _named| match pos.first() {
+        Some(FluentValue::Number(n)) => FluentValue::Number(n.clone()),
+        Some(FluentValue::String(s)) => FluentValue::try_number(s).into_owned_number(),
+        _ => FluentValue::Error,
+    });
+    bundle
+}
+
+/// Parses one Fluent text and formats every message in it, as a build would (for fuzzing).
+pub fn format_all(lang: &str, ftl: &str, args: &[(&str, Arg)]) -> usize {
+    let formats = Arc::new(Formats::new([lang]));
+    let mut bundle = new_bundle(lang, formats);
+    let res = match FluentResource::try_new(ftl.to_string()) {
+        Ok(r) => r,
+        Err((r, _)) => r,
+    };
+    let ids: Vec<String> = res
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect();
+    bundle.add_resource_overriding(res);
+    let i18n = I18n {
+        bundles: [(lang.to_string(), bundle)].into_iter().collect(),
+        chains: BTreeMap::new(),
+        messages: BTreeMap::new(),
+    };
+    ids.iter()
+        .filter_map(|id| i18n.format(lang, id, args))
+        .map(|s| s.len())
+        .sum()
+}
+
 /// Loads the theme's and then the site's `.ftl` files for every language of the site.
 pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut bundles = BTreeMap::new();
     let mut messages: BTreeMap<String, BTreeMap<String, MessageSource>> = BTreeMap::new();
     for lang in &cfg.languages {
-        let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
-        let mut bundle = Bundle::new_concurrent(vec![langid]);
-        bundle.set_use_isolating(false);
-        bundle.set_formatter(Some(format_number));
-        let f = formats.clone();
-        let l = lang.clone();
-        let _ = bundle.add_function("DATE", move |pos, _named| match pos.first() {
-            Some(FluentValue::String(s)) => {
-                match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
-                    Ok(d) => FluentValue::String(f.long_date(&l, d.year, d.month, d.day).into()),
-                    Err(_) => FluentValue::String(s.clone()),
-                }
-            }
-            Some(other) => other.clone(),
-            None => FluentValue::Error,
-        });
-        let _ = bundle.add_function("NUMBER", |pos, _named| match pos.first() {
-            Some(FluentValue::Number(n)) => FluentValue::Number(n.clone()),
-            Some(FluentValue::String(s)) => FluentValue::try_number(s).into_owned_number(),
-            _ => FluentValue::Error,
-        });
+        let mut bundle = new_bundle(lang, formats.clone());
         let lang_msgs = messages.entry(lang.clone()).or_default();
         let dirs = [
             cfg.theme_dir().join("i18n").join(lang),

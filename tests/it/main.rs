@@ -10,5 +10,6 @@ mod escaping;
 mod i18n;
 mod publication;
 mod quality;
+mod random_inputs;
 mod serve;
 mod tools;
