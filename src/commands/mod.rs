@@ -18,8 +18,13 @@ pub const USAGE_ERROR: u8 = 2;
 
 /// Whether to color what goes to stderr: a terminal, and no `NO_COLOR`.
 pub fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && color_allowed()
+}
+
+/// Whether stderr is a terminal (progress lines and colors make sense there).
+pub fn color_allowed() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+    std::io::stderr().is_terminal()
 }
 
 /// Prints findings to stderr, sorted, once; in color on a terminal.

@@ -59,6 +59,8 @@ pub struct Inputs<'a> {
     pub i18n: Arc<I18n>,
     pub formats: Arc<Formats>,
     pub serving: bool,
+    /// Print `rendering n/total` to stderr as pages are done.
+    pub progress: bool,
     /// The previous build's manifest and the site-wide key, for incremental builds.
     pub cache: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
 }
@@ -274,6 +276,19 @@ fn render_all(
     // copies) straight to the sink. Only the summary of a body is kept, not its HTML.
     let started = std::time::Instant::now();
     let md_nanos = std::sync::atomic::AtomicU64::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = inp.site.pages.len();
+    let progress = |_: ()| {
+        if inp.progress {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n % 250 == 0 || n == total {
+                eprint!("\rrendering {n}/{total} pages");
+                if n == total {
+                    eprint!("\r\x1b[K");
+                }
+            }
+        }
+    };
     let mut fallbacks_of: std::collections::HashMap<usize, Vec<&String>> =
         std::collections::HashMap::new();
     for (path, original) in &r.fallback_paths {
@@ -285,6 +300,7 @@ fn render_all(
         .pages
         .par_iter()
         .map(|p| {
+            progress(());
             let fallbacks = fallbacks_of.get(&p.id).map_or(&[][..], Vec::as_slice);
             // Incremental: a page whose inputs did not change is taken from the last build.
             let key = structure.as_ref().map(|s| page_key(s, p));
