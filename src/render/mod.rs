@@ -281,7 +281,7 @@ fn render_all(
     let progress = |_: ()| {
         if inp.progress {
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n % 250 == 0 || n == total {
+            if n.is_multiple_of(250) || n == total {
                 eprint!("\rrendering {n}/{total} pages");
                 if n == total {
                     eprint!("\r\x1b[K");
