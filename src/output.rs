@@ -142,6 +142,18 @@ pub fn clean_leftovers(out: &Path) {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    // A run stopped between moving the old site aside and moving the new one in: put it back.
+    if !out.exists()
+        && let Ok(rd) = std::fs::read_dir(parent)
+    {
+        let prefix = format!(".dastan-old-{name}-");
+        if let Some(old) = rd
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        {
+            let _ = std::fs::rename(old.path(), out);
+        }
+    }
     let Ok(rd) = std::fs::read_dir(parent) else {
         return;
     };
