@@ -271,6 +271,13 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
         Some(i) => &events[..i],
         None => first_paragraph(&events),
     };
+    // A footnote reference would link to a note that a list page or a feed does not have.
+    let summary_events: Vec<Event> = summary_events
+        .iter()
+        .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+        .cloned()
+        .collect();
+    let summary_events = summary_events.as_slice();
     let mut summary_html = String::new();
     html::push_html(&mut summary_html, summary_events.iter().cloned());
     let summary_text = plain_text(summary_events);
@@ -385,6 +392,17 @@ mod tests {
         let r = md("A.\n\nB.\n\n<!-- more -->\n\nC.\n", "en");
         assert_eq!(r.summary_text, "A. B.");
         assert!(!r.html.contains("more"));
+    }
+
+    #[test]
+    fn summaries_leave_footnote_references_out() {
+        let r = md(
+            "Planted 18 500 trees[^1].\n\n[^1]: Data of the organizers.\n",
+            "en",
+        );
+        assert!(r.html.contains("footnote-reference"), "{}", r.html);
+        assert!(!r.summary_html.contains("footnote"), "{}", r.summary_html);
+        assert_eq!(r.summary_text, "Planted 18 500 trees.");
     }
 
     #[test]
