@@ -51,7 +51,7 @@ echo "chromedriver $(chromedriver --version | cut -d' ' -f2), lighthouse $("$LIG
      "vnu $(java -jar "$VNU_JAR" --version), $(java -version 2>&1 | head -1)"
 
 step "build the sample site"
-cargo run --release --quiet -- build
+cargo run --quiet -- build   # the dev profile: the binary cargo test builds anyway; the output is the same
 PUBLIC="$ROOT/public"
 pages=$(find "$PUBLIC" -name '*.html' | wc -l)
 echo "$pages HTML pages in public/"
