@@ -43,8 +43,12 @@ def pages(public):
 def run(lh, url, out_json):
     cmd = [lh, url, "--quiet", "--output=json", f"--output-path={out_json}",
            "--only-categories=" + ",".join(TARGETS), f"--chrome-flags={CHROME_FLAGS}"]
-    subprocess.run(cmd, check=True, timeout=240)
-    report = json.load(open(out_json, encoding="utf-8"))
+    try:
+        subprocess.run(cmd, check=True, timeout=240)
+        report = json.load(open(out_json, encoding="utf-8"))
+    except (subprocess.SubprocessError, OSError, ValueError) as e:
+        print(f"lighthouse failed on {url}: {e}", file=sys.stderr)
+        return {k: 0 for k in TARGETS}, {"categories": {}, "audits": {}}
     scores = {k: round((report["categories"][k]["score"] or 0) * 100) for k in TARGETS}
     return scores, report
 

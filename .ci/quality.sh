@@ -51,7 +51,7 @@ echo "chromedriver $(chromedriver --version | cut -d' ' -f2), lighthouse $("$LIG
      "vnu $(java -jar "$VNU_JAR" --version), $(java -version 2>&1 | head -1)"
 
 step "build the sample site"
-cargo run --release --quiet -- build
+cargo run --quiet -- build   # the dev profile: the binary cargo test builds anyway; the output is the same
 PUBLIC="$ROOT/public"
 pages=$(find "$PUBLIC" -name '*.html' | wc -l)
 echo "$pages HTML pages in public/"
@@ -70,14 +70,15 @@ else
 fi
 
 step "Lighthouse"
-PORT=${QUALITY_PORT:-8731}
+PORT=${QUALITY_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 python3 .ci/serve.py "$PUBLIC" "$PORT" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
+  python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$PORT/" 2>/dev/null && break
   sleep 0.1
 done
+kill -0 $SERVER 2>/dev/null || { echo "the static server did not start on port $PORT"; exit 1; }
 OUT=${LIGHTHOUSE_OUT:-$(mktemp -d)}
 if CHROME_PATH=$(command -v chromium) python3 .ci/lighthouse.py "http://127.0.0.1:$PORT" "$PUBLIC" "$LIGHTHOUSE" "$OUT"; then
   echo "Lighthouse: every page meets its targets (reports in $OUT)"
