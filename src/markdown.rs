@@ -301,7 +301,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
 }
 
 /// How many words from the start of a text go into the search index.
-const SEARCH_WORDS: usize = 400;
+const SEARCH_WORDS: usize = 200;
 
 fn first_paragraph<'a, 'b>(events: &'b [Event<'a>]) -> &'b [Event<'a>] {
     let Some(start) = events

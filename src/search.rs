@@ -20,20 +20,43 @@ pub struct Doc<'a> {
 /// The script of the search page does the same to the query.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| {
-        !(c.is_alphanumeric()
+        !(is_word_char(c)
             || matches!(
                 c,
                 '\'' | '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' | '`'
             ))
     })
     .map(|w| {
-        w.chars()
-            .filter(|c| c.is_alphanumeric() && !matches!(c, '\u{02BB}' | '\u{02BC}'))
-            .flat_map(char::to_lowercase)
-            .map(|c| if c == 'ё' { 'е' } else { c })
-            .collect::<String>()
+        let mut out = String::with_capacity(w.len());
+        for c in w.chars() {
+            if matches!(
+                c,
+                '\'' | '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' | '`'
+            ) {
+                continue;
+            }
+            push_lower(&mut out, c);
+        }
+        out
     })
     .filter(|w| w.chars().count() >= 2)
+}
+
+/// Letters and digits, with fast paths for ASCII and Cyrillic (most of the text).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || ('\u{0400}'..='\u{04FF}').contains(&c)
+        || (!c.is_ascii() && c.is_alphanumeric() && c != '\u{02BB}' && c != '\u{02BC}')
+}
+
+fn push_lower(out: &mut String, c: char) {
+    match c {
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        'a'..='z' | '0'..='9' | 'а'..='я' => out.push(c),
+        'ё' | 'Ё' => out.push('е'),
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 32).unwrap_or(c)),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 fn stemmer(lang: &str) -> Option<Stemmer> {
@@ -51,28 +74,38 @@ pub fn stems(lang: &str) -> bool {
 
 /// The index as JSON: `{"stemmed": bool, "docs": [[url, title, date, summary]], "terms": {term: [doc]}}`.
 pub fn index(lang: &str, docs: &[Doc]) -> Vec<u8> {
-    let stem = stemmer(lang);
+    use rayon::prelude::*;
+    let stemmed = stemmer(lang).is_some();
+    // Each document's terms in parallel (the stemmer is made per thread), merged in order.
+    let per_doc: Vec<Vec<String>> = docs
+        .par_iter()
+        .map_init(
+            || stemmer(lang),
+            |stem, d| {
+                let mut ts: Vec<String> = words(&d.text)
+                    .map(|w| match stem {
+                        Some(s) => s.stem(&w).into_owned(),
+                        None => w,
+                    })
+                    .collect();
+                ts.sort_unstable();
+                ts.dedup();
+                ts
+            },
+        )
+        .collect();
     let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        for w in words(&d.text) {
-            let t = match &stem {
-                Some(s) => s.stem(&w).into_owned(),
-                None => w,
-            };
-            let list = terms.entry(t).or_default();
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
+    for (i, ts) in per_doc.into_iter().enumerate() {
+        for t in ts {
+            terms.entry(t).or_default().push(i);
         }
     }
     let docs: Vec<[&str; 4]> = docs
         .iter()
         .map(|d| [d.url, d.title, d.date, d.summary])
         .collect();
-    serde_json::to_vec(
-        &serde_json::json!({ "stemmed": stem.is_some(), "docs": docs, "terms": terms }),
-    )
-    .unwrap_or_default()
+    serde_json::to_vec(&serde_json::json!({ "stemmed": stemmed, "docs": docs, "terms": terms }))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -942,8 +942,16 @@ impl<'a> Renderer<'a> {
 
     /// The search index of each language: its reports, newest first, then its plain pages.
     fn search_indexes(&self) -> Vec<OutputFile> {
-        let mut out = Vec::new();
-        for lang in &self.cfg.languages {
+        // One language at a time (each in parallel inside), so their texts are not all held at once.
+        self.cfg
+            .languages
+            .iter()
+            .map(|lang| self.search_index(lang))
+            .collect()
+    }
+
+    fn search_index(&self, lang: &str) -> OutputFile {
+        {
             let reports = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
             let pages = self
                 .site
@@ -983,22 +991,21 @@ impl<'a> Renderer<'a> {
                 rows.push((title, date, summary, text));
             }
             let docs: Vec<crate::search::Doc> = rows
-                .iter()
+                .iter_mut()
                 .zip(&urls)
                 .map(|((title, date, summary, text), url)| crate::search::Doc {
                     url,
                     title,
                     date,
                     summary,
-                    text: text.clone(),
+                    text: std::mem::take(text),
                 })
                 .collect();
-            out.push(OutputFile {
+            OutputFile {
                 path: format!("{lang}/search/index.json"),
                 data: Data::Bytes(crate::search::index(lang, &docs)),
-            });
+            }
         }
-        out
     }
 
     /// Years with reports in a language, newest first, with counts.
