@@ -21,7 +21,7 @@ CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
 
 
 def pages(public):
-    """The home page and the newest report of every language, in the order of the site's
+    """The home page and a report of every language, in the order of the site's
     language chooser."""
     root = open(os.path.join(public, "index.html"), encoding="utf-8").read()
     langs = re.findall(r'<link rel="alternate" hreflang="([a-z]{2,3}(?:-[A-Za-z0-9]+)*)"', root)
@@ -32,7 +32,9 @@ def pages(public):
     for lang in langs:
         home = open(os.path.join(public, lang, "index.html"), encoding="utf-8").read()
         out.append((lang, "home", f"/{lang}/"))
-        m = re.search(r'href="(/' + re.escape(lang) + r'/reports/[^"]+/)"', home)
+        # The newest report with a cover image (the heavier page), else the newest report.
+        report = r'href="(/' + re.escape(lang) + r'/reports/[^"]+/)"'
+        m = re.search(r'<img[^>]*>\s*(?:<[^a][^>]*>\s*)*<a ' + report, home) or re.search(report, home)
         if m:
             out.append((lang, "report", m.group(1)))
         else:
