@@ -4,9 +4,10 @@ BASE, prints a table of scores and exits 1 when a score is below its target.
 
 usage: lighthouse.py BASE PUBLIC_DIR LIGHTHOUSE_BIN OUT_DIR
 
-A page that misses a target on its first run is run twice more and judged by the median of the
-three runs per category (as Lighthouse CI does), since a performance score moves by a few points
-with the load of a shared machine. The failing audits of the judged run are printed."""
+A page that misses a target on its first run is run four times more and judged by the median of
+the five runs per category (as Lighthouse's guidance on variability advises), since the
+performance score moves with the load of a shared machine: total blocking time and speed index
+are measured on the real main thread before the simulated slow-down is applied. The failing audits of the judged run are printed."""
 import json
 import os
 import re
@@ -76,7 +77,7 @@ def main():
         scores, report = run(lh, base + path, os.path.join(out_dir, f"{name}.json"))
         runs.append((scores, report))
         if any(scores[k] < t for k, t in TARGETS.items()):
-            for i in (2, 3):
+            for i in (2, 3, 4, 5):
                 runs.append(run(lh, base + path, os.path.join(out_dir, f"{name}.{i}.json")))
             scores = {k: int(statistics.median(r[0][k] for r in runs)) for k in TARGETS}
             # The run closest to the median performance explains the failure, if any.
