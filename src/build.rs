@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub allow_outside_output: bool,
     /// For `serve`: templates may add the live-reload script.
     pub serving: bool,
+    /// Show a progress line on stderr while rendering (long builds on a terminal).
+    pub progress: bool,
 }
 
 /// Time spent in each stage.
@@ -101,6 +103,7 @@ fn run(
         formats,
         serving: opts.serving,
         cache: global,
+        progress: opts.progress,
     };
     let (paths, d, manifest) = render::render(&inputs, sink, &mut timings.stages);
     diags.extend(d);

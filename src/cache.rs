@@ -21,6 +21,8 @@ pub struct Entry {
     pub summary_html: String,
     pub summary_text: String,
     pub word_count: usize,
+    #[serde(default)]
+    pub search_text: String,
 }
 
 /// The cache folder of a site.

@@ -422,6 +422,24 @@ pub fn parse(
         }
     }
     let non_empty = |t: Option<Text>| t.map(|t| t.0).filter(|s| !s.trim().is_empty());
+    if let Some(url) = raw
+        .source
+        .as_ref()
+        .and_then(|s| s.url.as_ref())
+        .map(|u| u.0.trim())
+        && !url.is_empty()
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        diags.push(
+            Diagnostic::error(
+                path,
+                line("source"),
+                1,
+                format!("`source.url: {url}` must be an http(s) address"),
+            )
+            .with_hint("for example `https://example.org/news/1`"),
+        );
+    }
     let meta = Meta {
         title,
         date,

@@ -97,33 +97,66 @@ fn ftl_files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// A bundle for one language with dastan's settings: no bidi isolation marks, CLDR number
+/// formatting, and the `DATE` and `NUMBER` functions.
+fn new_bundle(lang: &str, formats: Arc<Formats>) -> Bundle {
+    let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
+    let mut bundle = Bundle::new_concurrent(vec![langid]);
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(format_number));
+    let l = lang.to_string();
+    let _ = bundle.add_function("DATE", move |pos, _named| match pos.first() {
+        Some(FluentValue::String(s)) => {
+            match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
+                Ok(d) => FluentValue::String(formats.long_date(&l, d.year, d.month, d.day).into()),
+                Err(_) => FluentValue::String(s.clone()),
+            }
+        }
+        Some(other) => other.clone(),
+        None => FluentValue::Error,
+    });
+    let _ = bundle.add_function("NUMBER", |pos, _named| match pos.first() {
+        Some(FluentValue::Number(n)) => FluentValue::Number(n.clone()),
+        Some(FluentValue::String(s)) => FluentValue::try_number(s).into_owned_number(),
+        _ => FluentValue::Error,
+    });
+    bundle
+}
+
+/// Parses one Fluent text and formats every message in it, as a build would (for fuzzing).
+pub fn format_all(lang: &str, ftl: &str, args: &[(&str, Arg)]) -> usize {
+    let formats = Arc::new(Formats::new([lang]));
+    let mut bundle = new_bundle(lang, formats);
+    let res = match FluentResource::try_new(ftl.to_string()) {
+        Ok(r) => r,
+        Err((r, _)) => r,
+    };
+    let ids: Vec<String> = res
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect();
+    bundle.add_resource_overriding(res);
+    let i18n = I18n {
+        bundles: [(lang.to_string(), bundle)].into_iter().collect(),
+        chains: BTreeMap::new(),
+        messages: BTreeMap::new(),
+    };
+    ids.iter()
+        .filter_map(|id| i18n.format(lang, id, args))
+        .map(|s| s.len())
+        .sum()
+}
+
 /// Loads the theme's and then the site's `.ftl` files for every language of the site.
 pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut bundles = BTreeMap::new();
     let mut messages: BTreeMap<String, BTreeMap<String, MessageSource>> = BTreeMap::new();
     for lang in &cfg.languages {
-        let langid: LanguageIdentifier = lang.parse().unwrap_or_default();
-        let mut bundle = Bundle::new_concurrent(vec![langid]);
-        bundle.set_use_isolating(false);
-        bundle.set_formatter(Some(format_number));
-        let f = formats.clone();
-        let l = lang.clone();
-        let _ = bundle.add_function("DATE", move |pos, _named| match pos.first() {
-            Some(FluentValue::String(s)) => {
-                match crate::frontmatter::PageDate::parse(s, &jiff::tz::TimeZone::UTC) {
-                    Ok(d) => FluentValue::String(f.long_date(&l, d.year, d.month, d.day).into()),
-                    Err(_) => FluentValue::String(s.clone()),
-                }
-            }
-            Some(other) => other.clone(),
-            None => FluentValue::Error,
-        });
-        let _ = bundle.add_function("NUMBER", |pos, _named| match pos.first() {
-            Some(FluentValue::Number(n)) => FluentValue::Number(n.clone()),
-            Some(FluentValue::String(s)) => FluentValue::try_number(s).into_owned_number(),
-            _ => FluentValue::Error,
-        });
+        let mut bundle = new_bundle(lang, formats.clone());
         let lang_msgs = messages.entry(lang.clone()).or_default();
         let dirs = [
             cfg.theme_dir().join("i18n").join(lang),
@@ -310,4 +343,235 @@ fn split_id(id: &str) -> (&str, Option<&str>) {
         Some((m, a)) => (m, Some(a)),
         None => (id, None),
     }
+}
+
+/// What `dastan check` finds in the Fluent files of a site (syntax errors and missing
+/// messages are reported by [`load`] already):
+/// - messages whose variables differ from the default language's;
+/// - plural selections that lack a category the language needs (Russian one, few, many);
+/// - messages the templates use that no language has (errors);
+/// - messages that nothing uses (warnings; `tag-*`, `taxonomy-*` and the like are used
+///   through their keys and never reported).
+pub fn lint(
+    cfg: &SiteConfig,
+    used: &BTreeSet<String>,
+    dynamic_prefixes: &[&str],
+) -> Vec<Diagnostic> {
+    use fluent_syntax::ast;
+    let mut diags = Vec::new();
+    // language → id → (variables, plural keys, file, line)
+    type Info = (
+        BTreeSet<String>,
+        Vec<(BTreeSet<String>, bool)>,
+        PathBuf,
+        usize,
+    );
+    let mut per_lang: BTreeMap<String, BTreeMap<String, Info>> = BTreeMap::new();
+
+    fn walk_pattern(
+        p: &ast::Pattern<&str>,
+        vars: &mut BTreeSet<String>,
+        selects: &mut Vec<(BTreeSet<String>, bool)>,
+    ) {
+        for el in &p.elements {
+            if let ast::PatternElement::Placeable { expression } = el {
+                walk_expr(expression, vars, selects);
+            }
+        }
+    }
+    fn walk_inline(
+        e: &ast::InlineExpression<&str>,
+        vars: &mut BTreeSet<String>,
+        selects: &mut Vec<(BTreeSet<String>, bool)>,
+    ) {
+        match e {
+            ast::InlineExpression::VariableReference { id } => {
+                vars.insert(id.name.to_string());
+            }
+            ast::InlineExpression::FunctionReference { arguments, .. } => {
+                for a in &arguments.positional {
+                    walk_inline(a, vars, selects);
+                }
+            }
+            ast::InlineExpression::Placeable { expression } => walk_expr(expression, vars, selects),
+            _ => {}
+        }
+    }
+    fn walk_expr(
+        e: &ast::Expression<&str>,
+        vars: &mut BTreeSet<String>,
+        selects: &mut Vec<(BTreeSet<String>, bool)>,
+    ) {
+        match e {
+            ast::Expression::Inline(i) => walk_inline(i, vars, selects),
+            ast::Expression::Select { selector, variants } => {
+                walk_inline(selector, vars, selects);
+                let mut keys = BTreeSet::new();
+                let mut plural = false;
+                for v in variants {
+                    if let ast::VariantKey::Identifier { name } = &v.key {
+                        if matches!(*name, "zero" | "one" | "two" | "few" | "many") {
+                            plural = true;
+                        }
+                        keys.insert(name.to_string());
+                    }
+                    walk_pattern(&v.value, vars, selects);
+                }
+                selects.push((keys, plural));
+            }
+        }
+    }
+
+    for lang in &cfg.languages {
+        let entry = per_lang.entry(lang.clone()).or_default();
+        for dir in [
+            cfg.theme_dir().join("i18n").join(lang),
+            cfg.root.join("i18n").join(lang),
+        ] {
+            for file in ftl_files(&dir) {
+                let Ok(text) = std::fs::read_to_string(&file) else {
+                    continue;
+                };
+                let text =
+                    crate::frontmatter::normalize_newlines(text.trim_start_matches('\u{feff}'));
+                let res = match fluent_syntax::parser::parse(text.as_str()) {
+                    Ok(r) => r,
+                    Err((r, _)) => r,
+                };
+                for e in &res.body {
+                    if let ast::Entry::Message(m) = e {
+                        let mut vars = BTreeSet::new();
+                        let mut selects = Vec::new();
+                        if let Some(v) = &m.value {
+                            walk_pattern(v, &mut vars, &mut selects);
+                        }
+                        let line = text
+                            .find(&format!("{} =", m.id.name))
+                            .map_or(1, |o| line_col(&text, o).0);
+                        entry.insert(
+                            m.id.name.to_string(),
+                            (vars, selects, rel(&cfg.root, &file), line),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let default = &cfg.default_language;
+    let empty = BTreeMap::new();
+    let base = per_lang.get(default).unwrap_or(&empty);
+    for (lang, msgs) in &per_lang {
+        let required: BTreeSet<&str> = required_plural_categories(lang);
+        for (id, (vars, selects, file, line)) in msgs {
+            if lang != default
+                && let Some((base_vars, ..)) = base.get(id)
+                && base_vars != vars
+            {
+                let fmt = |s: &BTreeSet<String>| {
+                    s.iter()
+                        .map(|v| format!("${v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                diags.push(
+                    Diagnostic::warning(
+                        file,
+                        *line,
+                        1,
+                        format!(
+                            "message `{id}` uses {} in `{lang}` but {} in `{default}`",
+                            or_none(&fmt(vars)),
+                            or_none(&fmt(base_vars))
+                        ),
+                    )
+                    .with_hint("translations of a message take the same variables"),
+                );
+            }
+            for (keys, plural) in selects {
+                if !plural {
+                    continue;
+                }
+                let missing: Vec<&str> = required
+                    .iter()
+                    .copied()
+                    .filter(|c| !keys.contains(*c))
+                    .collect();
+                if !missing.is_empty() {
+                    diags.push(
+                        Diagnostic::warning(
+                            file,
+                            *line,
+                            1,
+                            format!(
+                                "plural message `{id}` lacks the `{lang}` categories {}",
+                                missing.join(", ")
+                            ),
+                        )
+                        .with_hint(format!(
+                            "`{lang}` needs [{}] for its numbers",
+                            required.iter().copied().collect::<Vec<_>>().join("], [")
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    let all: BTreeSet<&String> = per_lang.values().flat_map(|m| m.keys()).collect();
+    for id in used {
+        if !all.contains(id) {
+            diags.push(
+                Diagnostic::error(
+                    cfg.theme_dir()
+                        .join("templates")
+                        .strip_prefix(&cfg.root)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                    1,
+                    1,
+                    format!("the templates use message `{id}`, which no language has"),
+                )
+                .with_hint(format!("add `{id} = …` to i18n/{default}/")),
+            );
+        }
+    }
+    for (id, (_, _, file, line)) in base {
+        if !used.contains(id) && !dynamic_prefixes.iter().any(|p| id.starts_with(p)) {
+            diags.push(
+                Diagnostic::warning(file, *line, 1, format!("message `{id}` is not used"))
+                    .with_hint("remove it, or use it in a template"),
+            );
+        }
+    }
+    diags
+}
+
+fn or_none(s: &str) -> String {
+    if s.is_empty() {
+        "no variables".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// CLDR's cardinal plural categories of a language, without `other` (the default variant).
+pub fn required_plural_categories(lang: &str) -> BTreeSet<&'static str> {
+    use icu_plurals::{PluralCategory, PluralRules};
+    let Ok(locale) = lang.parse::<icu_locale::Locale>() else {
+        return BTreeSet::new();
+    };
+    let Ok(rules) = PluralRules::try_new_cardinal((&locale).into()) else {
+        return BTreeSet::new();
+    };
+    rules
+        .categories()
+        .filter_map(|c| match c {
+            PluralCategory::Zero => Some("zero"),
+            PluralCategory::One => Some("one"),
+            PluralCategory::Two => Some("two"),
+            PluralCategory::Few => Some("few"),
+            PluralCategory::Many => Some("many"),
+            PluralCategory::Other => None,
+        })
+        .collect()
 }

@@ -16,11 +16,11 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(a) => commands::build::run(a),
         Command::Serve(a) => commands::serve::run(a),
-        Command::Check(_) => commands::not_yet("check"),
-        Command::Status(_) => commands::not_yet("status"),
-        Command::New(_) => commands::not_yet("new"),
-        Command::Init(_) => commands::not_yet("init"),
-        Command::CmsConfig(_) => commands::not_yet("cms-config"),
+        Command::Check(a) => commands::check::run(a),
+        Command::Status(a) => commands::status::run(a),
+        Command::New(c) => commands::new::run(c),
+        Command::Init(a) => commands::init::run(a),
+        Command::CmsConfig(a) => commands::cms::run(a),
     };
     ExitCode::from(code)
 }

@@ -142,6 +142,18 @@ pub fn clean_leftovers(out: &Path) {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    // A run stopped between moving the old site aside and moving the new one in: put it back.
+    if !out.exists()
+        && let Ok(rd) = std::fs::read_dir(parent)
+    {
+        let prefix = format!(".dastan-old-{name}-");
+        if let Some(old) = rd
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        {
+            let _ = std::fs::rename(old.path(), out);
+        }
+    }
     let Ok(rd) = std::fs::read_dir(parent) else {
         return;
     };
@@ -305,6 +317,11 @@ pub fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
 
 fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
     if out.exists() {
+        // One atomic step where the system has it: the new site and the old one trade places.
+        if exchange(tmp, out).is_ok() {
+            remove_tree(tmp);
+            return Ok(());
+        }
         let old = sibling(out, "old");
         std::fs::rename(out, &old)?;
         if let Err(e) = std::fs::rename(tmp, out) {
@@ -320,6 +337,35 @@ fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
         std::fs::rename(tmp, out)?;
     }
     Ok(())
+}
+
+/// `renameat2(RENAME_EXCHANGE)`: swaps two paths atomically (Linux).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both are valid NUL-terminated paths; the call reads them and nothing else.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::other("no atomic exchange on this system"))
 }
 
 #[cfg(test)]

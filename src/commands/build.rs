@@ -13,6 +13,8 @@ pub fn run(a: BuildArgs) -> u8 {
         drafts: a.drafts,
         allow_outside_output: a.allow_outside_output,
         serving: false,
+        // A progress line only for people: on a terminal, outside CI.
+        progress: super::color_allowed() && std::env::var_os("CI").is_none(),
     };
     let (generated, diags) = build::build(&opts);
     super::print(&diags);
@@ -30,6 +32,7 @@ pub fn run(a: BuildArgs) -> u8 {
             .iter()
             .map(|(l, n)| format!("{l} {n}"))
             .collect();
+        // One line in CI; the same line for people.
         eprintln!(
             "built {} files ({}) in {} ms",
             g.paths.len(),

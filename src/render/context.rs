@@ -86,6 +86,9 @@ pub struct CoverCtx {
     pub src: String,
     pub alt: String,
     pub credit: Option<String>,
+    /// The image's own size, read from its header, so browsers reserve its space.
+    pub width: Option<usize>,
+    pub height: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -76,6 +76,16 @@ fn percent_decode(s: &str) -> String {
 
 impl Resolve for PageResolver<'_> {
     fn resolve(&self, dest: &str, image: bool) -> Resolved {
+        let scheme = dest
+            .split_once(':')
+            .map(|(s, _)| s.trim().to_ascii_lowercase());
+        if let Some(s) = scheme.as_deref()
+            && matches!(s, "javascript" | "vbscript" | "data" | "file")
+        {
+            return Resolved::Missing(format!(
+                "`{s}:` addresses are not allowed in links and images"
+            ));
+        }
         if dest.is_empty() || is_external(dest) {
             return Resolved::Keep;
         }

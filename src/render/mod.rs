@@ -19,6 +19,22 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Messages the renderer itself asks for (besides those the templates use), and prefixes of
+/// messages it looks up by key (`tag-<key>`, `taxonomy-<name>`); for `check`.
+pub const RENDER_MESSAGES: &[&str] = &[
+    "archive-title",
+    "search-title",
+    "latest-reports",
+    "nav-home",
+    "not-found-title",
+    "page-number",
+    "site-description",
+    "site-title",
+    "language-name",
+    "og-locale",
+];
+pub const RENDER_MESSAGE_PREFIXES: &[&str] = &["tag-", "tags-", "taxonomy-"];
+
 /// A file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -43,6 +59,8 @@ pub struct Inputs<'a> {
     pub i18n: Arc<I18n>,
     pub formats: Arc<Formats>,
     pub serving: bool,
+    /// Print `rendering n/total` to stderr as pages are done.
+    pub progress: bool,
     /// The previous build's manifest and the site-wide key, for incremental builds.
     pub cache: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
 }
@@ -86,6 +104,9 @@ enum Job {
     Archive {
         lang: String,
         year: Option<i32>,
+    },
+    Search {
+        lang: String,
     },
     Term {
         lang: String,
@@ -255,6 +276,19 @@ fn render_all(
     // copies) straight to the sink. Only the summary of a body is kept, not its HTML.
     let started = std::time::Instant::now();
     let md_nanos = std::sync::atomic::AtomicU64::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = inp.site.pages.len();
+    let progress = |_: ()| {
+        if inp.progress {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n.is_multiple_of(250) || n == total {
+                eprint!("\rrendering {n}/{total} pages");
+                if n == total {
+                    eprint!("\r\x1b[K");
+                }
+            }
+        }
+    };
     let mut fallbacks_of: std::collections::HashMap<usize, Vec<&String>> =
         std::collections::HashMap::new();
     for (path, original) in &r.fallback_paths {
@@ -266,6 +300,7 @@ fn render_all(
         .pages
         .par_iter()
         .map(|p| {
+            progress(());
             let fallbacks = fallbacks_of.get(&p.id).map_or(&[][..], Vec::as_slice);
             // Incremental: a page whose inputs did not change is taken from the last build.
             let key = structure.as_ref().map(|s| page_key(s, p));
@@ -280,6 +315,7 @@ fn render_all(
                         summary_html: e.summary_html.clone(),
                         summary_text: e.summary_text.clone(),
                         word_count: e.word_count,
+                        search_text: e.search_text.clone(),
                         ..Rendered::default()
                     };
                     return (body, paths.into_iter().map(Ok).collect(), Some(key.clone()));
@@ -328,6 +364,7 @@ fn render_all(
                     summary_html: body.summary_html.clone(),
                     summary_text: body.summary_text.clone(),
                     word_count: body.word_count,
+                    search_text: body.search_text.clone(),
                 },
             );
         }
@@ -379,11 +416,13 @@ fn render_all(
                     summary_html: String::new(),
                     summary_text: String::new(),
                     word_count: 0,
+                    search_text: String::new(),
                 },
             );
         }
     }
     files.extend(feeds::feeds(&r));
+    files.extend(r.search_indexes());
     timings.push(("lists+feeds", started.elapsed()));
     files.push(feeds::sitemap(&r));
     files.push(OutputFile {
@@ -486,7 +525,10 @@ impl<'a> Renderer<'a> {
         let src = c.src.as_ref()?;
         let b = &self.site.bundles[p.bundle];
         let clean = crate::site::clean_relative(src)?;
+        let size = imagesize::size(b.abs_dir.join(&clean)).ok();
         Some(CoverCtx {
+            width: size.map(|d| d.width),
+            height: size.map(|d| d.height),
             src: self.url(&format!("{}{clean}", b.asset_path)),
             alt: c
                 .alt
@@ -561,6 +603,12 @@ impl<'a> Renderer<'a> {
                 current: false,
             });
         }
+        // A plain link: search works from its own page, and says so without JavaScript.
+        v.push(NavItem {
+            title: self.msg(lang, "search-title", &[]),
+            href: self.url(&format!("{lang}/search/")),
+            current: false,
+        });
         v
     }
 
@@ -647,6 +695,7 @@ impl<'a> Renderer<'a> {
                 lang: lang.clone(),
                 year: None,
             });
+            jobs.push(Job::Search { lang: lang.clone() });
             for (year, _) in self.years(lang) {
                 jobs.push(Job::Archive {
                     lang: lang.clone(),
@@ -889,6 +938,67 @@ impl<'a> Renderer<'a> {
             v["about"] = serde_json::json!({"@type": "Event", "name": e});
         }
         script_json(&v)
+    }
+
+    /// The search index of each language: its reports, newest first, then its plain pages.
+    fn search_indexes(&self) -> Vec<OutputFile> {
+        let mut out = Vec::new();
+        for lang in &self.cfg.languages {
+            let reports = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
+            let pages = self
+                .site
+                .pages
+                .iter()
+                .filter(|p| p.kind == Kind::Page && p.lang == *lang)
+                .map(|p| p.id);
+            let ids: Vec<usize> = reports.iter().copied().chain(pages).collect();
+            let mut urls = Vec::with_capacity(ids.len());
+            let mut rows = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let p = self.site.page(*id);
+                let body = &self.bodies[*id];
+                let tags: Vec<String> = p
+                    .meta
+                    .taxonomies
+                    .values()
+                    .flatten()
+                    .map(|t| self.term_name(lang, "tags", t))
+                    .collect();
+                let title = markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
+                let date = p
+                    .meta
+                    .date
+                    .as_ref()
+                    .map(|d| self.date(lang, d))
+                    .unwrap_or_default();
+                let summary = self.description(*id, body);
+                let text = format!(
+                    "{title} {summary} {} {} {} {}",
+                    p.meta.location.as_deref().unwrap_or(""),
+                    p.meta.event.as_deref().unwrap_or(""),
+                    tags.join(" "),
+                    body.search_text
+                );
+                urls.push(self.url(&p.path));
+                rows.push((title, date, summary, text));
+            }
+            let docs: Vec<crate::search::Doc> = rows
+                .iter()
+                .zip(&urls)
+                .map(|((title, date, summary, text), url)| crate::search::Doc {
+                    url,
+                    title,
+                    date,
+                    summary,
+                    text: text.clone(),
+                })
+                .collect();
+            out.push(OutputFile {
+                path: format!("{lang}/search/index.json"),
+                data: Data::Bytes(crate::search::index(lang, &docs)),
+            });
+        }
+        out
     }
 
     /// Years with reports in a language, newest first, with counts.
@@ -1355,6 +1465,40 @@ impl<'a> Renderer<'a> {
                     redirect: None,
                 };
                 self.html_cached(&format!("{path}index.html"), "archive.html", &ctx)
+            }
+            Job::Search { lang } => {
+                let path = format!("{lang}/search/");
+                let title = self.msg(lang, "search-title", &[]);
+                let versions: Vec<(String, String)> = self
+                    .cfg
+                    .languages
+                    .iter()
+                    .map(|l| (l.clone(), format!("{l}/search/")))
+                    .collect();
+                let mut head = self.head(
+                    lang,
+                    format!("{title} — {}", self.site_title(lang)),
+                    title.clone(),
+                    &path,
+                    self.alternates(&versions),
+                    "website",
+                );
+                head.noindex = true;
+                let ctx = Ctx {
+                    lang,
+                    kind: "search",
+                    head,
+                    switcher: self.switcher(lang, &versions, &[]),
+                    nav: nav(lang),
+                    home: self.url(&format!("{lang}/")),
+                    page: None,
+                    list: None,
+                    terms: None,
+                    archive: None,
+                    list_feed: None,
+                    redirect: None,
+                };
+                self.html_cached(&format!("{path}index.html"), "search.html", &ctx)
             }
             Job::Chooser => {
                 let lang = &self.cfg.default_language;

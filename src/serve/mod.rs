@@ -246,6 +246,22 @@ pub fn serve(opts: ServeOptions) -> u8 {
             }
         };
         let addr = listener.local_addr().unwrap_or(opts.addr);
+        // Watch before telling anyone the address, so that no save after it is missed.
+        let watch_opts = opts.build.clone();
+        let watch_shared = shared.clone();
+        let root: PathBuf = opts.build.root.clone();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            watch::watch(
+                &root,
+                opts.poll,
+                watch_opts,
+                watch_shared,
+                reloader,
+                ready_tx,
+            )
+        });
+        let _ = ready_rx.recv_timeout(std::time::Duration::from_secs(10));
         println!("Serving the site at http://{addr}/");
         for l in &languages {
             println!("  {l}: http://{addr}/{l}/");
@@ -257,12 +273,6 @@ pub fn serve(opts: ServeOptions) -> u8 {
                 .arg(format!("http://{addr}/"))
                 .spawn();
         }
-        let watch_opts = opts.build.clone();
-        let watch_shared = shared.clone();
-        let root: PathBuf = opts.build.root.clone();
-        std::thread::spawn(move || {
-            watch::watch(&root, opts.poll, watch_opts, watch_shared, reloader)
-        });
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("error: the server stopped: {e}");
             return crate::commands::CONTENT_ERROR;

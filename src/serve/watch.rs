@@ -62,6 +62,7 @@ pub fn watch(
     opts: BuildOptions,
     shared: Arc<Shared>,
     reloader: tower_livereload::Reloader,
+    ready: mpsc::Sender<()>,
 ) {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
@@ -99,6 +100,7 @@ pub fn watch(
             }
         }
     };
+    let _ = ready.send(());
     while let Ok(result) = rx.recv() {
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut collect = |r: DebounceEventResult| {

@@ -601,3 +601,77 @@ fn usage_errors_exit_with_2_and_every_command_has_help() {
         );
     }
 }
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_previous_site() {
+    let t = SiteTest::new();
+    for i in 0..300 {
+        t.report(
+            &format!("r{i:03}"),
+            "ru",
+            &format!("title: Отчёт {i}\ndate: 2025-01-01\ntags: [t{}]", i % 7),
+            &"Текст отчёта. ".repeat(200),
+        );
+    }
+    t.build();
+    let before = t.read("ru/reports/r042/index.html");
+    let files_before = t.files().len();
+    t.report(
+        "r042",
+        "ru",
+        "title: Изменённый\ndate: 2025-01-01",
+        "Новый текст.",
+    );
+    for delay_ms in [5u64, 20, 60, 120, 250, 400] {
+        let mut child = std::process::Command::new(crate::support::bin())
+            .arg("build")
+            .current_dir(t.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = t.read("ru/reports/r042/index.html");
+        // Either the old site or, when the build had already finished, the whole new one.
+        assert!(
+            now == before || (finished && now.contains("Изменённый")),
+            "after {delay_ms} ms: a half-written site"
+        );
+        assert_eq!(t.files().len(), files_before, "after {delay_ms} ms");
+    }
+    t.build();
+    assert!(t.read("ru/reports/r042/index.html").contains("Изменённый"));
+    let leftovers: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name().to_string_lossy().starts_with(".dastan-tmp")
+                || e.file_name().to_string_lossy().starts_with(".dastan-old")
+        })
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "the next build removes what killed builds left"
+    );
+}
+
+#[test]
+fn a_site_moved_aside_by_a_stopped_build_is_put_back() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
+    t.build();
+    // As if a build had been stopped between moving the old site aside and the new one in.
+    std::fs::rename(
+        t.path().join("public"),
+        t.path().join(".dastan-old-public-99999"),
+    )
+    .unwrap();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01\nbroken: [", "x");
+    t.build_fails();
+    assert!(
+        t.read("ru/reports/a/index.html").contains("<h1>A</h1>"),
+        "the previous site is back"
+    );
+}

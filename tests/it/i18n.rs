@@ -51,6 +51,16 @@ fn numbers_inside_messages_use_the_language_format_and_no_isolation_marks() {
             "---\ntitle: About\n---\nx\n",
         );
     }
+    t.write("i18n/ru/site.ftl", "participants-count = { $count ->\n    [one] { $count } участник\n    [few] { $count } участника\n   *[many] { $count } участников\n}\n");
+    t.write("i18n/en/site.ftl", "participants-count = { $count ->\n    [one] { $count } participant\n   *[other] { $count } participants\n}\n");
+    t.write(
+        "i18n/kk/site.ftl",
+        "participants-count = { $count } қатысушы\n",
+    );
+    t.write(
+        "i18n/uz/site.ftl",
+        "participants-count = { $count } nafar ishtirokchi\n",
+    );
     t.build();
     let ru = t.read("ru/about/index.html");
     assert!(

@@ -3,8 +3,13 @@
 mod browser;
 mod support;
 
+mod bad_input;
 mod build;
+mod check;
+mod escaping;
 mod i18n;
 mod publication;
 mod quality;
+mod random_inputs;
 mod serve;
+mod tools;

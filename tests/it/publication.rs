@@ -126,3 +126,43 @@ fn term_index_counts_with_plurals() {
         "{idx}"
     );
 }
+
+#[test]
+fn search_index_per_language_with_stems() {
+    let t = SiteTest::new();
+    t.report(
+        "m",
+        "ru",
+        "title: Меморандум подписан\ndate: 2025-01-01",
+        "Стороны подписали соглашения об обмене.",
+    );
+    t.report(
+        "m",
+        "kk",
+        "title: Меморандум",
+        "Тараптар келісімге қол қойды.",
+    );
+    t.report(
+        "n",
+        "ru",
+        "title: Другое\ndate: 2025-01-02",
+        "Ничего общего.",
+    );
+    t.build();
+    let ru: serde_json::Value = serde_json::from_str(&t.read("ru/search/index.json")).unwrap();
+    assert_eq!(ru["stemmed"], true);
+    // "соглашения" is stored as its stem, which "соглашение" and "соглашениями" share.
+    let docs = &ru["terms"]["соглашен"];
+    assert_eq!(docs, &serde_json::json!([1]), "{}", ru["terms"]);
+    assert_eq!(ru["docs"][1][0], "/ru/reports/m/");
+    let kk: serde_json::Value = serde_json::from_str(&t.read("kk/search/index.json")).unwrap();
+    assert_eq!(kk["stemmed"], false);
+    assert!(kk["terms"]["келісімге"].is_array());
+    let page = t.read("ru/search/index.html");
+    assert!(page.contains("<noscript><p class=\"notice\">Поиску нужен JavaScript."));
+    assert!(
+        t.read("ru/index.html")
+            .contains("<a href=\"/ru/search/\">Поиск</a>"),
+        "a plain link in every page"
+    );
+}

@@ -13,10 +13,6 @@ reports-count = { $count ->
     [one] { $count } report
    *[other] { $count } reports
 }
-participants-count = { $count ->
-    [one] { $count } participant
-   *[other] { $count } participants
-}
 page-number = Page { $number }
 pager-label = Pages
 pager-prev = Previous
@@ -41,3 +37,12 @@ footer-text = Materials may be reused with a link to the source.
 redirect-notice = This page has moved to a new address
 archive-title = Archive
 archive-years = Years
+search-title = Search
+search-label = A word or a phrase
+search-button = Search
+search-noscript = Search needs JavaScript. You can find reports in the archive and by topic.
+search-no-results = Nothing found.
+search-results = { $count ->
+    [one] { $count } report found
+   *[other] { $count } reports found
+}

@@ -13,10 +13,6 @@ reports-count = { $count ->
     [one] { $count } материал
    *[other] { $count } материал
 }
-participants-count = { $count ->
-    [one] { $count } қатысушы
-   *[other] { $count } қатысушы
-}
 page-number = { $number }-бет
 pager-label = Беттер
 pager-prev = Артқа
@@ -41,3 +37,12 @@ footer-text = Материалдарды дереккөзге сілтеме ж�
 redirect-notice = Материал жаңа мекенжайға көшірілді
 archive-title = Мұрағат
 archive-years = Жылдар
+search-title = Іздеу
+search-label = Сөз немесе сөз тіркесі
+search-button = Табу
+search-noscript = Іздеу үшін JavaScript қажет. Материалдарды мұрағаттан және тақырыптар бойынша табуға болады.
+search-no-results = Ештеңе табылмады.
+search-results = { $count ->
+    [one] { $count } материал табылды
+   *[other] { $count } материал табылды
+}

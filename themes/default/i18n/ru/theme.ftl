@@ -14,11 +14,6 @@ reports-count = { $count ->
     [few] { $count } материала
    *[many] { $count } материалов
 }
-participants-count = { $count ->
-    [one] { $count } участник
-    [few] { $count } участника
-   *[many] { $count } участников
-}
 page-number = Страница { $number }
 pager-label = Страницы
 pager-prev = Назад
@@ -43,3 +38,13 @@ footer-text = Материалы можно использовать со ссы
 redirect-notice = Материал переехал по новому адресу
 archive-title = Архив
 archive-years = Годы
+search-title = Поиск
+search-label = Слово или фраза
+search-button = Найти
+search-noscript = Поиску нужен JavaScript. Материалы можно найти в архиве и по темам.
+search-no-results = Ничего не найдено.
+search-results = { $count ->
+    [one] Найден { $count } материал
+    [few] Найдено { $count } материала
+   *[many] Найдено { $count } материалов
+}

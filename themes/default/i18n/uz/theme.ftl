@@ -13,10 +13,6 @@ reports-count = { $count ->
     [one] { $count } ta material
    *[other] { $count } ta material
 }
-participants-count = { $count ->
-    [one] { $count } nafar ishtirokchi
-   *[other] { $count } nafar ishtirokchi
-}
 page-number = { $number }-sahifa
 pager-label = Sahifalar
 pager-prev = Orqaga
@@ -41,3 +37,12 @@ footer-text = Materiallardan manbaga havola bilan foydalanish mumkin.
 redirect-notice = Material yangi manzilga koʻchirildi
 archive-title = Arxiv
 archive-years = Yillar
+search-title = Qidiruv
+search-label = Soʻz yoki ibora
+search-button = Topish
+search-noscript = Qidiruv uchun JavaScript kerak. Materiallarni arxivdan va mavzular boʻyicha topish mumkin.
+search-no-results = Hech narsa topilmadi.
+search-results = { $count ->
+    [one] { $count } ta material topildi
+   *[other] { $count } ta material topildi
+}
