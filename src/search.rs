@@ -100,12 +100,21 @@ pub fn index(lang: &str, docs: &[Doc]) -> Vec<u8> {
             terms.entry(t).or_default().push(i);
         }
     }
-    let docs: Vec<[&str; 4]> = docs
-        .iter()
-        .map(|d| [d.url, d.title, d.date, d.summary])
-        .collect();
-    serde_json::to_vec(&serde_json::json!({ "stemmed": stemmed, "docs": docs, "terms": terms }))
-        .unwrap_or_default()
+    #[derive(serde::Serialize)]
+    struct Index<'a> {
+        stemmed: bool,
+        docs: Vec<[&'a str; 4]>,
+        terms: BTreeMap<String, Vec<usize>>,
+    }
+    let index = Index {
+        stemmed,
+        docs: docs
+            .iter()
+            .map(|d| [d.url, d.title, d.date, d.summary])
+            .collect(),
+        terms,
+    };
+    serde_json::to_vec(&index).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1571,7 +1571,8 @@ impl<'a> Renderer<'a> {
         let mut h = blake3::Hasher::new();
         h.update(global.as_bytes());
         h.update(template.as_bytes());
-        h.update(&serde_json::to_vec(ctx).unwrap_or_default());
+        // Serialized straight into the hash: no copy of the page's data is made.
+        let _ = serde_json::to_writer(&mut h, ctx);
         let key = h.finalize().to_hex().to_string();
         let hit = manifest.pages.get(path).is_some_and(|e| e.key == key) && self.sink.reuse(path);
         if let Ok(mut keys) = self.list_keys.lock() {
