@@ -4,6 +4,11 @@ use crate::diag::{Diagnostic, did_you_mean};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
+/// Deepest `[`/`{` nesting accepted. The YAML scanner spends time proportional to the
+/// nesting depth on every token, so `[[[[…` a few thousand deep took seconds and 100,000 deep
+/// minutes; the parser refuses more than 128 levels of any kind anyway.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
 /// Parses `text` (which starts at line `first_line` of `path`) into `T`.
 pub fn parse<T: DeserializeOwned>(
     text: &str,
@@ -11,6 +16,7 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
     known_keys: &[&str],
 ) -> Result<T, Diagnostic> {
+    check_flow_depth(text, path, first_line)?;
     serde_yaml::from_str::<T>(text)
         .map_err(|e| to_diagnostic(&e, text, path, first_line, known_keys))
 }
@@ -40,8 +46,94 @@ pub fn parse_value(
     path: &Path,
     first_line: usize,
 ) -> Result<serde_yaml::Value, Diagnostic> {
+    check_flow_depth(text, path, first_line)?;
     serde_yaml::from_str::<serde_yaml::Value>(text)
         .map_err(|e| to_diagnostic(&e, text, path, first_line, &[]))
+}
+
+fn check_flow_depth(text: &str, path: &Path, first_line: usize) -> Result<(), Diagnostic> {
+    match flow_depth_exceeded(text, MAX_FLOW_DEPTH) {
+        None => Ok(()),
+        Some(offset) => {
+            let (l, c) = crate::diag::line_col(text, offset);
+            Err(Diagnostic::error(
+                path,
+                l + first_line - 1,
+                c,
+                format!("the YAML nests `[` and `{{` more than {MAX_FLOW_DEPTH} levels deep"),
+            )
+            .with_hint("write nested lists and maps one item per line, indented"))
+        }
+    }
+}
+
+/// Byte offset of the first `[` or `{` that opens a flow collection deeper than `limit`, as a
+/// YAML scanner would see it. The model errs on the side of counting: a quote starts only
+/// where a scalar may start, and a quoted text is taken to end at the end of its line, so
+/// brackets inside a multi-line quoted text may be counted, but no real bracket is missed.
+pub fn flow_depth_exceeded(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    // Where a token may start: the next quote opens a quoted scalar.
+    let mut token_start = true;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut comment = false;
+    let mut prev = '\n';
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            quote = None;
+            comment = false;
+            escaped = false;
+            // In block context a line starts a token; inside brackets a line break is a space.
+            if depth == 0 {
+                token_start = true;
+            }
+            prev = c;
+            continue;
+        }
+        if comment {
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if q == '"' && c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+                token_start = false;
+            }
+            prev = c;
+            continue;
+        }
+        match c {
+            '#' if prev.is_whitespace() => comment = true,
+            '"' | '\'' if token_start => quote = Some(c),
+            '[' | '{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+                token_start = true;
+            }
+            ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                token_start = false;
+            }
+            ',' => token_start = true,
+            // `- `, `? `, `: ` are indicators; `-` or `:` inside a word (`2025-04-28`) is not.
+            ':' | '-' | '?' => {
+                token_start = matches!(
+                    text.as_bytes().get(i + 1),
+                    None | Some(b' ' | b'\t' | b'\n' | b'\r')
+                )
+            }
+            c if c.is_whitespace() => {}
+            _ => token_start = false,
+        }
+        prev = c;
+    }
+    None
 }
 
 fn to_diagnostic(
@@ -122,6 +214,39 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let i = s.find(start)? + start.len();
     let j = s[i..].find(end)? + i;
     Some(&s[i..j])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_depth() {
+        let deep = format!("x: {}", "[".repeat(MAX_FLOW_DEPTH + 1));
+        assert_eq!(
+            flow_depth_exceeded(&deep, MAX_FLOW_DEPTH),
+            Some(3 + MAX_FLOW_DEPTH)
+        );
+        let ok = format!("x: {}", "[".repeat(MAX_FLOW_DEPTH));
+        assert_eq!(flow_depth_exceeded(&ok, MAX_FLOW_DEPTH), None);
+        // Brackets in quoted text and comments do not count; apostrophes in words do not quote.
+        let quoted = format!(
+            "t: \"{}\"\nu: '{}'\n# {}\n",
+            "[".repeat(99),
+            "{".repeat(99),
+            "[".repeat(99)
+        );
+        assert_eq!(flow_depth_exceeded(&quoted, MAX_FLOW_DEPTH), None);
+        let word = format!("t: don't\nx: {}", "{a: ".repeat(MAX_FLOW_DEPTH + 1));
+        assert!(flow_depth_exceeded(&word, MAX_FLOW_DEPTH).is_some());
+        // A quote that is not where a scalar starts hides nothing.
+        let hidden = format!("x: [a \"b, {}", "{".repeat(MAX_FLOW_DEPTH + 1));
+        assert!(flow_depth_exceeded(&hidden, MAX_FLOW_DEPTH).is_some());
+        let dash = format!("x: [a-\"b, {}", "{".repeat(MAX_FLOW_DEPTH + 1));
+        assert!(flow_depth_exceeded(&dash, MAX_FLOW_DEPTH).is_some());
+        let closes = format!("x: [\"]]]]\", {}", "[".repeat(MAX_FLOW_DEPTH));
+        assert!(flow_depth_exceeded(&closes, MAX_FLOW_DEPTH).is_some());
+    }
 }
 
 /// 1-based position of a top-level `key:` in a YAML text, if written as a plain key.

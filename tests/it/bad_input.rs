@@ -421,3 +421,18 @@ fn broken_and_hostile_inputs() {
         );
     }
 }
+
+#[test]
+fn deeply_nested_flow_yaml_is_refused_at_once() {
+    // 100,000 `[` made the YAML scanner run for minutes (found by fuzzing).
+    let t = SiteTest::new();
+    report(
+        &t,
+        &format!("title: a\ndate: 2025-01-01\nextra: {}", "[".repeat(100_000)),
+        "x",
+    );
+    let started = Instant::now();
+    t.build_fails()
+        .stderr_has("index.ru.md:4:72: error: the YAML nests `[` and `{` more than 64 levels deep");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
