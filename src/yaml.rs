@@ -216,6 +216,22 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&s[i..j])
 }
 
+
+/// 1-based position of a top-level `key:` in a YAML text, if written as a plain key.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_end();
+        for candidate in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+            if let Some(rest) = t.strip_prefix(candidate.as_str())
+                && rest.trim_start().starts_with(':')
+            {
+                return Some((i + 1, 1));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,19 +263,4 @@ mod tests {
         let closes = format!("x: [\"]]]]\", {}", "[".repeat(MAX_FLOW_DEPTH));
         assert!(flow_depth_exceeded(&closes, MAX_FLOW_DEPTH).is_some());
     }
-}
-
-/// 1-based position of a top-level `key:` in a YAML text, if written as a plain key.
-pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_end();
-        for candidate in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
-            if let Some(rest) = t.strip_prefix(candidate.as_str())
-                && rest.trim_start().starts_with(':')
-            {
-                return Some((i + 1, 1));
-            }
-        }
-    }
-    None
 }
