@@ -216,7 +216,6 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&s[i..j])
 }
 
-
 /// 1-based position of a top-level `key:` in a YAML text, if written as a plain key.
 pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     for (i, line) in text.lines().enumerate() {
