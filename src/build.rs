@@ -50,6 +50,8 @@ pub struct Generated {
     /// Every path of the site, relative to the output folder.
     pub paths: Vec<String>,
     pub timings: Timings,
+    /// The renderer's state, when asked for (`serve`).
+    pub live: Option<(Arc<i18n::I18n>, Arc<Formats>, render::Kept)>,
 }
 
 impl Generated {
@@ -81,6 +83,7 @@ fn run(
     timings: &mut Timings,
     cfg: SiteConfig,
     cache: Option<&cache::Manifest>,
+    keep: bool,
 ) -> (Generated, Diagnostics, cache::Manifest) {
     let mut diags = Diagnostics::new();
     let formats = Arc::new(Formats::new(cfg.languages.iter().map(String::as_str)));
@@ -104,25 +107,39 @@ fn run(
         serving: opts.serving,
         cache: global,
         progress: opts.progress,
+        keep,
     };
-    let (paths, d, manifest) = render::render(&inputs, sink, &mut timings.stages);
-    diags.extend(d);
+    let out = render::render(&inputs, sink, &mut timings.stages);
+    diags.extend(out.diags);
     *t = Instant::now();
+    let live = out
+        .kept
+        .map(|k| (inputs.i18n.clone(), inputs.formats.clone(), k));
     (
         Generated {
             config: cfg,
             site,
             files: Vec::new(),
-            paths,
+            paths: out.paths,
             timings: timings.clone(),
+            live,
         },
         diags,
-        manifest,
+        out.manifest,
     )
 }
 
 /// Everything `build` does, in memory: used by `check`, `serve` and tests.
 pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
+    generate_with(opts, false)
+}
+
+/// Like [`generate`], and keeps the renderer's state for partial re-renders.
+pub fn generate_live(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
+    generate_with(opts, true)
+}
+
+fn generate_with(opts: &BuildOptions, keep: bool) -> (Option<Generated>, Diagnostics) {
     let mut t = Instant::now();
     let mut timings = Timings::default();
     let cfg = match config::load(&opts.root, opts.base_url.as_deref()) {
@@ -130,7 +147,7 @@ pub fn generate(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
         Err(d) => return (None, d),
     };
     let sink = MemSink::default();
-    let (mut g, mut diags, _) = run(opts, &sink, &mut t, &mut timings, cfg, None);
+    let (mut g, mut diags, _) = run(opts, &sink, &mut t, &mut timings, cfg, None, keep);
     g.files = sink.into_files();
     check_duplicates(&g.config, &g.files, &mut diags);
     (Some(g), diags)
@@ -202,7 +219,15 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
         cache::Manifest::default()
     };
     let _ = std::fs::remove_file(&manifest_path);
-    let (mut g, mut diags, manifest) = run(opts, &sink, &mut t, &mut timings, cfg, Some(&previous));
+    let (mut g, mut diags, manifest) = run(
+        opts,
+        &sink,
+        &mut t,
+        &mut timings,
+        cfg,
+        Some(&previous),
+        false,
+    );
     drop(previous);
     if diags.has_errors() {
         sink.discard();

@@ -314,6 +314,11 @@ impl ReadError {
     }
 }
 
+/// Reads one source file as [`load`] does (UTF-8, no BOM, `\n` line ends).
+pub fn read_source(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    read_text(path).map_err(|e| e.located(shown))
+}
+
 fn read_text(path: &Path) -> Result<String, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError {
         line: 1,

@@ -297,9 +297,20 @@ pub fn link(
 /// Language-neutral fields left out of a translation come from the bundle's other files
 /// (in the order of the site's languages): date, updated, slug, cover image, source URL.
 fn inherit(parsed: &mut [Parsed]) {
-    let donors: Vec<Meta> = parsed.iter().map(|p| p.meta.clone()).collect();
-    for p in parsed.iter_mut() {
-        let m = &mut p.meta;
+    let mut metas: Vec<Meta> = parsed
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.meta))
+        .collect();
+    inherit_metas(&mut metas);
+    for (p, m) in parsed.iter_mut().zip(metas) {
+        p.meta = m;
+    }
+}
+
+/// Inheritance among the front matter of one bundle's files, in the site's language order.
+pub fn inherit_metas(metas: &mut [Meta]) {
+    let donors: Vec<Meta> = metas.to_vec();
+    for m in metas.iter_mut() {
         let first = |f: &dyn Fn(&Meta) -> bool| donors.iter().find(|d| f(d));
         if m.date.is_none() {
             m.date = first(&|d| d.date.is_some()).and_then(|d| d.date.clone());

@@ -164,10 +164,22 @@ pub fn site_static(cfg: &SiteConfig, _diags: &mut [Diagnostic]) -> Vec<OutputFil
 
 /// One Atom feed per language, and one per term.
 pub(super) fn feeds(r: &Renderer) -> Vec<OutputFile> {
+    feeds_where(r, |_| true)
+}
+
+/// The feeds that show report `id` (among their latest `feed_limit` entries).
+pub(super) fn feeds_of(r: &Renderer, id: usize) -> Vec<OutputFile> {
+    let limit = r.cfg.feed_limit;
+    feeds_where(r, |ids| ids.iter().take(limit).any(|x| *x == id))
+}
+
+fn feeds_where(r: &Renderer, wanted: impl Fn(&[usize]) -> bool) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for lang in &r.cfg.languages {
         let ids = r.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
-        out.push(atom(r, lang, ids, &format!("{lang}/"), &r.site_title(lang)));
+        if wanted(ids) {
+            out.push(atom(r, lang, ids, &format!("{lang}/"), &r.site_title(lang)));
+        }
         for tax in &r.cfg.taxonomies {
             for t in r
                 .site
@@ -176,6 +188,9 @@ pub(super) fn feeds(r: &Renderer) -> Vec<OutputFile> {
                 .and_then(|m| m.get(tax))
                 .map_or(&[][..], Vec::as_slice)
             {
+                if !wanted(&t.pages) {
+                    continue;
+                }
                 let base = r.term_path(lang, tax, &t.slug);
                 let title = format!(
                     "{} — {}",

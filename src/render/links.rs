@@ -6,6 +6,7 @@ use crate::site::Site;
 use std::collections::HashMap;
 
 /// Lookup tables built once per site.
+#[derive(Default)]
 pub struct LinkIndex {
     /// `reports/x/index.ru.md` (content-relative) → page id.
     by_file: HashMap<String, usize>,

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod feeds;
 pub mod links;
+pub mod live;
 pub mod templates;
 
 use crate::config::SiteConfig;
@@ -32,6 +33,7 @@ pub const RENDER_MESSAGES: &[&str] = &[
     "site-title",
     "language-name",
     "og-locale",
+    "serve-errors",
 ];
 pub const RENDER_MESSAGE_PREFIXES: &[&str] = &["tag-", "tags-", "taxonomy-"];
 
@@ -63,6 +65,21 @@ pub struct Inputs<'a> {
     pub progress: bool,
     /// The previous build's manifest and the site-wide key, for incremental builds.
     pub cache: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
+    /// Keep the renderer's state for later partial renders (`serve`).
+    pub keep: bool,
+}
+
+/// What the renderer keeps of a full render, so that `serve` can re-render parts of the site.
+pub struct Kept {
+    pub(crate) templates: templates::Templates,
+    pub(crate) asset_map: Arc<BTreeMap<String, String>>,
+    pub(crate) site_ctx: SiteCtx,
+    pub(crate) bodies: Vec<Rendered>,
+    pub(crate) summaries: Vec<Option<SummaryCtx>>,
+    pub(crate) nav: BTreeMap<String, Vec<NavItem>>,
+    pub(crate) names: BTreeMap<String, String>,
+    pub(crate) fallback_paths: Vec<(String, usize)>,
+    pub(crate) index: links::LinkIndex,
 }
 
 struct Renderer<'a> {
@@ -86,6 +103,7 @@ struct Renderer<'a> {
     list_keys: std::sync::Mutex<Vec<(String, String)>>,
 }
 
+#[derive(Debug, Clone)]
 enum Job {
     Page(usize),
     Fallback {
@@ -177,8 +195,8 @@ pub fn render(
     inp: &Inputs,
     sink: &dyn Sink,
     timings: &mut Vec<(&'static str, std::time::Duration)>,
-) -> (Vec<String>, Vec<Diagnostic>, crate::cache::Manifest) {
-    let (files, mut diags, mut paths, manifest) = render_all(inp, sink, timings);
+) -> Rendering {
+    let (files, mut diags, mut paths, manifest, kept) = render_all(inp, sink, timings);
     for f in files {
         let path = f.path.clone();
         match sink.put(f) {
@@ -186,7 +204,20 @@ pub fn render(
             Err(d) => diags.push(d),
         }
     }
-    (paths, diags, manifest)
+    Rendering {
+        paths,
+        diags,
+        manifest,
+        kept,
+    }
+}
+
+/// What [`render`] gives back.
+pub struct Rendering {
+    pub paths: Vec<String>,
+    pub diags: Vec<Diagnostic>,
+    pub manifest: crate::cache::Manifest,
+    pub kept: Option<Kept>,
 }
 
 fn render_all(
@@ -198,6 +229,7 @@ fn render_all(
     Vec<Diagnostic>,
     Vec<String>,
     crate::cache::Manifest,
+    Option<Kept>,
 ) {
     let cfg = inp.cfg;
     let mut diags = Vec::new();
@@ -234,17 +266,24 @@ fn render_all(
         extra: cfg.extra.clone(),
         serving: inp.serving,
     };
+    let asset_map = Arc::new(asset_map);
     let templates = match templates::Templates::load(
         &cfg.root,
         &cfg.theme_dir().join("templates"),
         inp.i18n.clone(),
-        Arc::new(asset_map),
+        asset_map.clone(),
         &site_ctx,
     ) {
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);
-            return (files, diags, Vec::new(), crate::cache::Manifest::default());
+            return (
+                files,
+                diags,
+                Vec::new(),
+                crate::cache::Manifest::default(),
+                None,
+            );
         }
     };
 
@@ -447,7 +486,31 @@ fn render_all(
         }
     }
     let written = std::mem::take(&mut r.written);
-    (files, diags, written, manifest)
+    let kept = if inp.keep {
+        let Renderer {
+            bodies,
+            summaries,
+            nav,
+            names,
+            fallback_paths,
+            index,
+            ..
+        } = r;
+        Some(Kept {
+            templates,
+            asset_map,
+            site_ctx,
+            bodies,
+            summaries,
+            nav,
+            names,
+            fallback_paths,
+            index,
+        })
+    } else {
+        None
+    };
+    (files, diags, written, manifest, kept)
 }
 
 /// First 160 characters of a text, cut at a word.

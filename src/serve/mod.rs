@@ -7,19 +7,50 @@ mod watch;
 
 use crate::build::{self, BuildOptions};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::live::Live;
 use crate::render::{Data, OutputFile};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-/// The files being served: the last good build.
+/// The content of a served file.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Bytes),
+    /// Read from this file on each request.
+    Copy(PathBuf),
+}
+
+/// A served file; `stale` when a save made it out of date and it is rendered again on the
+/// next request (its previous version is kept, in case that render fails).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub content: Content,
+    pub stale: bool,
+}
+
+impl Entry {
+    fn fresh(data: Data) -> Option<Entry> {
+        let content = match data {
+            Data::Bytes(b) => Content::Bytes(Bytes::from(b)),
+            Data::Copy(p) => Content::Copy(p),
+            Data::Reused => return None,
+        };
+        Some(Entry {
+            content,
+            stale: false,
+        })
+    }
+}
+
+/// The files being served: the last good version of each.
 pub struct Files {
-    pub map: HashMap<String, Data>,
+    pub map: HashMap<String, Entry>,
     pub languages: Vec<String>,
     pub default_language: String,
 }
@@ -31,7 +62,10 @@ impl Files {
         default_language: String,
     ) -> Files {
         Files {
-            map: files.into_iter().map(|f| (f.path, f.data)).collect(),
+            map: files
+                .into_iter()
+                .filter_map(|f| Entry::fresh(f.data).map(|e| (f.path, e)))
+                .collect(),
             languages,
             default_language,
         }
@@ -40,46 +74,118 @@ impl Files {
 
 /// What the server shares with the watcher.
 pub struct Shared {
-    pub files: RwLock<Arc<Files>>,
-    /// Errors of the latest build; empty when it was good.
-    pub errors: RwLock<Arc<Vec<Diagnostic>>>,
+    pub files: RwLock<Files>,
+    /// Errors of the latest saves; empty when the site is good. With the overlay's title.
+    pub errors: RwLock<Arc<(String, Vec<Diagnostic>)>>,
+    /// The renderer's state, for partial re-renders.
+    pub live: Mutex<Option<Live>>,
+    /// The language of the overlay's title.
+    pub editor_language: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Shared {
-    fn files(&self) -> Arc<Files> {
-        match self.files.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
+    pub fn new(files: Files, live: Option<Live>) -> Shared {
+        let editor_language = editor_language(&files.languages, &files.default_language);
+        Shared {
+            files: RwLock::new(files),
+            errors: RwLock::new(Arc::new((String::new(), Vec::new()))),
+            live: Mutex::new(live),
+            editor_language,
         }
     }
-    fn errors(&self) -> Arc<Vec<Diagnostic>> {
+    fn entry(&self, path: &str) -> Option<Entry> {
+        let g = self.files.read().unwrap_or_else(|p| p.into_inner());
+        g.map.get(path).cloned()
+    }
+    fn has(&self, path: &str) -> bool {
+        let g = self.files.read().unwrap_or_else(|p| p.into_inner());
+        g.map.contains_key(path)
+    }
+    fn languages(&self) -> Vec<String> {
+        let g = self.files.read().unwrap_or_else(|p| p.into_inner());
+        g.languages.clone()
+    }
+    fn errors(&self) -> Arc<(String, Vec<Diagnostic>)> {
         match self.errors.read() {
             Ok(g) => g.clone(),
             Err(p) => p.into_inner().clone(),
         }
     }
-    fn set_files(&self, f: Files) {
+    /// Replaces every file (after a full build).
+    pub fn set_files(&self, f: Files) {
         match self.files.write() {
-            Ok(mut g) => *g = Arc::new(f),
-            Err(p) => *p.into_inner() = Arc::new(f),
+            Ok(mut g) => *g = f,
+            Err(p) => *p.into_inner() = f,
         }
     }
-    fn set_errors(&self, e: Vec<Diagnostic>) {
+    /// New versions of some files, and files now out of date.
+    pub fn update(&self, files: Vec<OutputFile>, stale: &[String]) {
+        let mut g = self.files.write().unwrap_or_else(|p| p.into_inner());
+        for f in files {
+            if let Some(e) = Entry::fresh(f.data) {
+                g.map.insert(f.path, e);
+            }
+        }
+        for p in stale {
+            if let Some(e) = g.map.get_mut(p) {
+                e.stale = true;
+            }
+        }
+    }
+    /// Whether a path is still waiting to be rendered again.
+    pub fn is_stale(&self, path: &str) -> bool {
+        self.entry(path).is_some_and(|e| e.stale)
+    }
+    /// The errors to show, from the renderer's state.
+    pub fn set_errors(&self, live: Option<&Live>, e: Vec<Diagnostic>) {
+        let title = live
+            .and_then(|l| l.message(&self.editor_language, "serve-errors"))
+            .unwrap_or_else(|| {
+                "The last save has errors; the previous version is shown below.".into()
+            });
+        let v = Arc::new((title, e));
         match self.errors.write() {
-            Ok(mut g) => *g = Arc::new(e),
-            Err(p) => *p.into_inner() = Arc::new(e),
+            Ok(mut g) => *g = v,
+            Err(p) => *p.into_inner() = v,
         }
     }
 }
 
-/// Builds the site in memory. Returns the files when the build had no errors.
-pub fn rebuild(opts: &BuildOptions) -> (Option<Files>, Diagnostics) {
-    let (generated, diags) = build::generate(opts);
+/// The language the editor reads: `DASTAN_LANG`, else the locale of the terminal, when the
+/// site has it; otherwise the site's default language.
+fn editor_language(languages: &[String], default: &str) -> String {
+    ["DASTAN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|v| {
+            v.split(['_', '.', '-', '@'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        })
+        .find(|l| !l.is_empty() && l != "c" && l != "posix")
+        .filter(|l| languages.contains(l))
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// Builds the site in memory. Returns the files and the renderer's state when the build had
+/// no errors.
+pub fn rebuild(opts: &BuildOptions) -> (Option<(Files, Live)>, Diagnostics) {
+    let (generated, diags) = build::generate_live(opts);
     match generated {
         Some(g) if !diags.has_errors() => {
             let langs = g.config.languages.clone();
             let default = g.config.default_language.clone();
-            (Some(Files::from_files(g.files, langs, default)), diags)
+            let files = Files::from_files(g.files, langs, default);
+            let Some((i18n, formats, kept)) = g.live else {
+                return (None, diags);
+            };
+            let live = Live::new(g.config, g.site, i18n, formats, kept, opts.serving);
+            (Some((files, live)), diags)
         }
         _ => (None, diags),
     }
@@ -90,13 +196,14 @@ fn escape(s: &str) -> String {
 }
 
 /// The overlay shown on every HTML page while the latest save has errors.
-fn overlay(errors: &[Diagnostic]) -> String {
+fn overlay(title: &str, errors: &[Diagnostic]) -> String {
     let mut s = String::from(
         "<div id=\"dastan-errors\" role=\"alert\" style=\"position:fixed;inset:0 0 auto 0;z-index:2147483647;\
 max-height:70vh;overflow:auto;background:#2b0b0e;color:#ffe9e9;font:14px/1.5 ui-monospace,monospace;\
-padding:16px 20px;border-bottom:4px solid #e5484d;white-space:pre-wrap\"><strong style=\"font-size:16px\">\
-The last save has errors; the previous version is shown below.</strong>\n",
+padding:16px 20px;border-bottom:4px solid #e5484d;white-space:pre-wrap\"><strong style=\"font-size:16px\">",
     );
+    s.push_str(&escape(title));
+    s.push_str("</strong>\n");
     for d in errors.iter().take(50) {
         s.push('\n');
         s.push_str(&escape(&d.to_string()));
@@ -105,9 +212,9 @@ The last save has errors; the previous version is shown below.</strong>\n",
     s
 }
 
-fn inject_overlay(html: &[u8], errors: &[Diagnostic]) -> Vec<u8> {
+fn inject_overlay(html: &[u8], errors: &(String, Vec<Diagnostic>)) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
-    let ov = overlay(errors);
+    let ov = overlay(&errors.0, &errors.1);
     match text
         .find("<body")
         .and_then(|i| text[i..].find('>').map(|j| i + j + 1))
@@ -117,15 +224,14 @@ fn inject_overlay(html: &[u8], errors: &[Diagnostic]) -> Vec<u8> {
     }
 }
 
-async fn bytes_of(data: &Data) -> Option<Vec<u8>> {
-    match data {
-        Data::Bytes(b) => Some(b.clone()),
-        Data::Copy(p) => tokio::fs::read(p).await.ok(),
-        Data::Reused => None,
+async fn bytes_of(c: &Content) -> Option<Bytes> {
+    match c {
+        Content::Bytes(b) => Some(b.clone()),
+        Content::Copy(p) => tokio::fs::read(p).await.ok().map(Bytes::from),
     }
 }
 
-fn respond(status: StatusCode, path: &str, body: Vec<u8>) -> Response<Body> {
+fn respond(status: StatusCode, path: &str, body: Bytes) -> Response<Body> {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -137,32 +243,73 @@ fn respond(status: StatusCode, path: &str, body: Vec<u8>) -> Response<Body> {
     r
 }
 
+/// Renders a page that a save made out of date; `None` when that fails (the previous
+/// version is served, and the error shown).
+async fn render_stale(shared: Arc<Shared>, path: String) -> Option<Content> {
+    tokio::task::spawn_blocking(move || {
+        let mut g = lock(&shared.live);
+        let live = g.as_mut()?;
+        // Another request may have rendered it meanwhile.
+        if let Some(e) = shared.entry(&path)
+            && !e.stale
+        {
+            return Some(e.content);
+        }
+        match live.render_path(&path)? {
+            Ok(b) => {
+                let b = Bytes::from(b);
+                shared.update(
+                    vec![OutputFile {
+                        path: path.clone(),
+                        data: Data::Bytes(b.to_vec()),
+                    }],
+                    &[],
+                );
+                if !shared.errors().1.is_empty() {
+                    shared.set_errors(Some(live), live.errors());
+                }
+                Some(Content::Bytes(b))
+            }
+            Err(_) => {
+                shared.set_errors(Some(live), live.errors());
+                None
+            }
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
 /// Serves one request from the in-memory site.
 pub async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response<Body> {
-    let files = shared.files();
-    let errors = shared.errors();
     let Some(rel) = path::normalize(req.uri().path()) else {
-        return not_found(&files, "", &errors).await;
+        return not_found(&shared, "").await;
     };
     let candidate = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
         rel.clone()
     };
-    if let Some(data) = files.map.get(&candidate) {
-        let Some(mut body) = bytes_of(data).await else {
-            return not_found(&files, &rel, &errors).await;
+    if let Some(entry) = shared.entry(&candidate) {
+        let content = if entry.stale {
+            render_stale(shared.clone(), candidate.clone())
+                .await
+                .unwrap_or(entry.content)
+        } else {
+            entry.content
         };
-        if candidate.ends_with(".html") && !errors.is_empty() {
-            body = inject_overlay(&body, &errors);
+        let Some(mut body) = bytes_of(&content).await else {
+            return not_found(&shared, &rel).await;
+        };
+        let errors = shared.errors();
+        if candidate.ends_with(".html") && !errors.1.is_empty() {
+            body = Bytes::from(inject_overlay(&body, &errors));
         }
         return respond(StatusCode::OK, &candidate, body);
     }
     // `/ru/reports/x` → `/ru/reports/x/`.
-    if !rel.is_empty()
-        && !rel.ends_with('/')
-        && files.map.contains_key(&format!("{rel}/index.html"))
-    {
+    if !rel.is_empty() && !rel.ends_with('/') && shared.has(&format!("{rel}/index.html")) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
         if let Ok(v) = HeaderValue::from_str(&format!("/{}/", rel)) {
@@ -170,25 +317,35 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Re
         }
         return r;
     }
-    not_found(&files, &rel, &errors).await
+    not_found(&shared, &rel).await
 }
 
 /// The site's 404 page in the language the path starts with.
-async fn not_found(files: &Files, rel: &str, errors: &[Diagnostic]) -> Response<Body> {
+async fn not_found(shared: &Arc<Shared>, rel: &str) -> Response<Body> {
     let first = rel.split('/').next().unwrap_or("");
-    let page = if files.languages.iter().any(|l| l == first) {
+    let page = if shared.languages().iter().any(|l| l == first) {
         format!("{first}/404.html")
     } else {
         "404.html".into()
     };
-    let body = match files.map.get(&page) {
-        Some(d) => bytes_of(d).await.unwrap_or_default(),
-        None => b"<!doctype html><title>404</title><h1>404</h1>".to_vec(),
+    let body = match shared.entry(&page) {
+        Some(e) => {
+            let content = if e.stale {
+                render_stale(shared.clone(), page.clone())
+                    .await
+                    .unwrap_or(e.content)
+            } else {
+                e.content
+            };
+            bytes_of(&content).await.unwrap_or_default()
+        }
+        None => Bytes::from_static(b"<!doctype html><title>404</title><h1>404</h1>"),
     };
-    let body = if errors.is_empty() {
+    let errors = shared.errors();
+    let body = if errors.1.is_empty() {
         body
     } else {
-        inject_overlay(&body, errors)
+        Bytes::from(inject_overlay(&body, &errors))
     };
     respond(StatusCode::NOT_FOUND, "404.html", body)
 }
@@ -204,18 +361,15 @@ pub struct ServeOptions {
 /// Runs the server until interrupted. Returns the exit status.
 pub fn serve(opts: ServeOptions) -> u8 {
     let started = Instant::now();
-    let (files, diags) = rebuild(&opts.build);
+    let (built, diags) = rebuild(&opts.build);
     crate::commands::print(&diags);
-    let Some(files) = files else {
+    let Some((files, live)) = built else {
         eprintln!("the site has errors; fix them and run `dastan serve` again");
         return crate::commands::CONTENT_ERROR;
     };
     let languages = files.languages.clone();
     eprintln!("built in {} ms", started.elapsed().as_millis());
-    let shared = Arc::new(Shared {
-        files: RwLock::new(Arc::new(files)),
-        errors: RwLock::new(Arc::new(Vec::new())),
-    });
+    let shared = Arc::new(Shared::new(files, Some(live)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -2,6 +2,8 @@
 
 use super::{Shared, rebuild};
 use crate::build::BuildOptions;
+use crate::diag::Diagnostics;
+use crate::render::live::Change;
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 use std::path::{Path, PathBuf};
@@ -66,7 +68,7 @@ pub fn watch(
 ) {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let delay = Duration::from_millis(50);
+    let delay = Duration::from_millis(20);
     // Both kinds of debouncer are kept alive for the whole loop by this binding.
     let _guard: Box<dyn std::any::Any> = if poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
@@ -101,7 +103,24 @@ pub fn watch(
         }
     };
     let _ = ready.send(());
-    while let Ok(result) = rx.recv() {
+    // Pages a save made out of date, rendered again in the background between saves.
+    let mut queue: std::collections::VecDeque<String> = Default::default();
+    loop {
+        let result = if queue.is_empty() {
+            match rx.recv() {
+                Ok(r) => r,
+                Err(_) => break,
+            }
+        } else {
+            match rx.try_recv() {
+                Ok(r) => r,
+                Err(mpsc::TryRecvError::Empty) => {
+                    refresh(&shared, &mut queue);
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            }
+        };
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut collect = |r: DebounceEventResult| {
             if let Ok(events) = r {
@@ -121,33 +140,137 @@ pub fn watch(
         if changed.is_empty() {
             continue;
         }
+        let mut rels: Vec<String> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix(&root).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        rels.sort();
+        rels.dedup();
         let started = Instant::now();
-        let (files, diags) = rebuild(&opts);
-        crate::commands::print(&diags);
-        match files {
-            Some(f) => {
-                shared.set_files(f);
-                shared.set_errors(Vec::new());
-                eprintln!(
-                    "rebuilt in {} ms ({} changed)",
-                    started.elapsed().as_millis(),
-                    changed.len()
-                );
+        update(&opts, &shared, &rels, &mut queue, &reloader);
+        eprintln!(
+            "updated in {} ms ({} changed)",
+            started.elapsed().as_millis(),
+            rels.len()
+        );
+    }
+}
+
+/// Applies one burst of saves: a partial re-render when it can, a full build otherwise.
+fn update(
+    opts: &BuildOptions,
+    shared: &Shared,
+    rels: &[String],
+    queue: &mut std::collections::VecDeque<String>,
+    reloader: &tower_livereload::Reloader,
+) {
+    let change = match super::lock(&shared.live).as_mut() {
+        Some(live) => live.apply(rels),
+        None => Change::Rebuild,
+    };
+    match change {
+        Change::Updated {
+            files,
+            stale,
+            later,
+            warnings,
+        } => {
+            let mut d = Diagnostics::new();
+            d.extend(warnings);
+            crate::commands::print(&d);
+            shared.update(files, &stale);
+            queue.clear();
+            queue.extend(stale);
+            {
+                let g = super::lock(&shared.live);
+                let errors = g.as_ref().map(|l| l.errors()).unwrap_or_default();
+                shared.set_errors(g.as_ref(), errors);
             }
-            None => {
-                let errors: Vec<_> = diags
-                    .sorted()
-                    .into_iter()
-                    .filter(|d| d.severity == crate::diag::Severity::Error)
-                    .collect();
-                eprintln!(
-                    "the save has {} error(s); still serving the last good version",
-                    errors.len()
-                );
-                shared.set_errors(errors);
+            reloader.reload();
+            if !later.is_empty() {
+                let files = match super::lock(&shared.live).as_mut() {
+                    Some(live) => live.later(&later),
+                    None => Vec::new(),
+                };
+                shared.update(files, &[]);
             }
         }
-        reloader.reload();
+        Change::Broken(errors) => {
+            let mut d = Diagnostics::new();
+            d.extend(errors.clone());
+            crate::commands::print(&d);
+            eprintln!(
+                "the save has {} error(s); still serving the last good version",
+                d.error_count()
+            );
+            let g = super::lock(&shared.live);
+            shared.set_errors(g.as_ref(), errors);
+            drop(g);
+            reloader.reload();
+        }
+        Change::Rebuild => {
+            let (built, diags) = rebuild(opts);
+            crate::commands::print(&diags);
+            match built {
+                Some((files, live)) => {
+                    shared.set_files(files);
+                    queue.clear();
+                    let mut g = super::lock(&shared.live);
+                    *g = Some(live);
+                    shared.set_errors(g.as_ref(), Vec::new());
+                }
+                None => {
+                    let errors: Vec<_> = diags
+                        .sorted()
+                        .into_iter()
+                        .filter(|d| d.severity == crate::diag::Severity::Error)
+                        .collect();
+                    eprintln!(
+                        "the save has {} error(s); still serving the last good version",
+                        errors.len()
+                    );
+                    let mut g = super::lock(&shared.live);
+                    if let Some(live) = g.as_mut() {
+                        live.set_build_errors(errors.clone());
+                    }
+                    shared.set_errors(g.as_ref(), errors);
+                }
+            }
+            reloader.reload();
+        }
+    }
+}
+
+/// Renders a few of the pages still out of date.
+fn refresh(shared: &Shared, queue: &mut std::collections::VecDeque<String>) {
+    let mut batch = Vec::new();
+    while batch.len() < 64 {
+        let Some(p) = queue.pop_front() else { break };
+        if shared.is_stale(&p) {
+            batch.push(p);
+        }
+    }
+    if batch.is_empty() {
+        return;
+    }
+    let mut g = super::lock(&shared.live);
+    let Some(live) = g.as_mut() else { return };
+    let before = live.errors().len();
+    let rendered = live.render_paths(&batch);
+    let files = rendered
+        .into_iter()
+        .filter_map(|(path, r)| {
+            r.ok().map(|b| crate::render::OutputFile {
+                path,
+                data: crate::render::Data::Bytes(b),
+            })
+        })
+        .collect();
+    shared.update(files, &[]);
+    let errors = live.errors();
+    if errors.len() != before {
+        shared.set_errors(Some(live), errors);
     }
 }
 

@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod escaping;
 mod i18n;
+mod live;
 mod publication;
 mod quality;
 mod random_inputs;

@@ -46,3 +46,6 @@ search-results = { $count ->
     [one] { $count } report found
    *[other] { $count } reports found
 }
+
+# Shown over the page in `dastan serve` when a save breaks the site.
+serve-errors = The last save has errors; the previous version is shown below.

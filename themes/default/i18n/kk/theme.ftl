@@ -46,3 +46,6 @@ search-results = { $count ->
     [one] { $count } материал табылды
    *[other] { $count } материал табылды
 }
+
+# Shown over the page in `dastan serve` when a save breaks the site.
+serve-errors = Соңғы сақтауда қателер бар; төменде алдыңғы нұсқасы көрсетілген.

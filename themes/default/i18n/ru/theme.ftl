@@ -48,3 +48,6 @@ search-results = { $count ->
     [few] Найдено { $count } материала
    *[many] Найдено { $count } материалов
 }
+
+# Shown over the page in `dastan serve` when a save breaks the site.
+serve-errors = В последнем сохранении есть ошибки; ниже показана предыдущая версия.

@@ -46,3 +46,6 @@ search-results = { $count ->
     [one] { $count } ta material topildi
    *[other] { $count } ta material topildi
 }
+
+# Shown over the page in `dastan serve` when a save breaks the site.
+serve-errors = Oxirgi saqlashda xatolar bor; quyida oldingi versiya koʻrsatilgan.
