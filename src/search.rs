@@ -7,11 +7,12 @@ use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeMap;
 
 /// One searchable page.
-pub struct Doc<'a> {
-    pub url: &'a str,
-    pub title: &'a str,
-    pub date: &'a str,
-    pub summary: &'a str,
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub url: String,
+    pub title: String,
+    pub date: String,
+    pub summary: String,
     /// Everything searchable: title, summary, headings, place, event, tags, the text's start.
     pub text: String,
 }
@@ -110,7 +111,14 @@ pub fn index(lang: &str, docs: &[Doc]) -> Vec<u8> {
         stemmed,
         docs: docs
             .iter()
-            .map(|d| [d.url, d.title, d.date, d.summary])
+            .map(|d| {
+                [
+                    d.url.as_str(),
+                    d.title.as_str(),
+                    d.date.as_str(),
+                    d.summary.as_str(),
+                ]
+            })
             .collect(),
         terms,
     };

@@ -33,6 +33,9 @@ pub struct Live {
     broken: BTreeMap<String, Vec<Diagnostic>>,
     /// A full build is needed before anything else (the last one failed).
     pub outdated: bool,
+    /// Each language's searchable pages (as in its index), and pages changed since.
+    search: HashMap<String, Arc<Vec<crate::search::Doc>>>,
+    search_dirty: BTreeSet<usize>,
 }
 
 /// Work left after an update has been served: regenerated in the background.
@@ -93,6 +96,8 @@ impl Live {
             routes: HashMap::new(),
             broken: BTreeMap::new(),
             outdated: false,
+            search: HashMap::new(),
+            search_dirty: BTreeSet::new(),
         };
         live.routes = live.with(|r| {
             let mut routes = HashMap::new();
@@ -333,6 +338,8 @@ impl Live {
                 .map(|l| (l.clone(), r.nav_for(l)))
                 .collect();
         });
+        // Term names may have changed.
+        self.search.clear();
         // Every error of a template or a page may be gone now; what is not is found again.
         self.broken.retain(|k, _| k.starts_with("content/"));
         Ok(files)
@@ -439,6 +446,7 @@ impl Live {
         let result = self.with(|r| rerender(r, &ids));
         match result {
             Ok((files, later, warnings)) => {
+                self.search_dirty.extend(ids.iter().copied());
                 for id in &ids {
                     let key = slash(&self.site.page(*id).source);
                     self.broken.remove(&key);
@@ -567,6 +575,68 @@ impl Live {
     /// Whether the live-reload script is in the pages (always, when serving).
     pub fn serving(&self) -> bool {
         self.serving
+    }
+
+    /// The searchable pages of a language, for its search index (made outside the lock).
+    pub fn search_docs(&mut self, lang: &str) -> Arc<Vec<crate::search::Doc>> {
+        let Some(mut docs) = self.search.remove(lang) else {
+            let docs = Arc::new(self.with(|r| r.search_docs(lang)));
+            self.search.insert(lang.to_string(), docs.clone());
+            return docs;
+        };
+        let dirty: Vec<usize> = self
+            .search_dirty
+            .iter()
+            .copied()
+            .filter(|id| self.site.page(*id).lang == lang)
+            .collect();
+        if !dirty.is_empty() {
+            // Positions as in `search_docs`: reports newest first, then plain pages.
+            let order: Vec<usize> = self
+                .site
+                .reports
+                .get(lang)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .copied()
+                .chain(
+                    self.site
+                        .pages
+                        .iter()
+                        .filter(|p| p.kind == Kind::Page && p.lang == lang)
+                        .map(|p| p.id),
+                )
+                .collect();
+            let fresh: Vec<(usize, crate::search::Doc)> = self.with(|r| {
+                dirty
+                    .iter()
+                    .filter_map(|id| {
+                        let at = order.iter().position(|x| x == id)?;
+                        let one = r.search_doc(lang, *id);
+                        Some((at, one))
+                    })
+                    .collect()
+            });
+            let v = Arc::make_mut(&mut docs);
+            for (at, d) in fresh {
+                if let Some(slot) = v.get_mut(at) {
+                    *slot = d;
+                }
+            }
+            self.search_dirty.retain(|id| !dirty.contains(id));
+        }
+        self.search.insert(lang.to_string(), docs.clone());
+        docs
+    }
+
+    /// Feeds of the whole site (after a change of messages).
+    pub fn feeds(&mut self) -> Vec<OutputFile> {
+        self.with(|r| feeds::feeds(r))
+    }
+
+    /// The site's languages.
+    pub fn languages(&self) -> Vec<String> {
+        self.cfg.languages.clone()
     }
 
     /// A message of the site's interface text in `lang`.

@@ -1014,60 +1014,59 @@ impl<'a> Renderer<'a> {
     }
 
     fn search_index(&self, lang: &str) -> OutputFile {
-        {
-            let reports = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
-            let pages = self
-                .site
-                .pages
-                .iter()
-                .filter(|p| p.kind == Kind::Page && p.lang == *lang)
-                .map(|p| p.id);
-            let ids: Vec<usize> = reports.iter().copied().chain(pages).collect();
-            let mut urls = Vec::with_capacity(ids.len());
-            let mut rows = Vec::with_capacity(ids.len());
-            for id in &ids {
-                let p = self.site.page(*id);
-                let body = &self.bodies[*id];
-                let tags: Vec<String> = p
-                    .meta
-                    .taxonomies
-                    .values()
-                    .flatten()
-                    .map(|t| self.term_name(lang, "tags", t))
-                    .collect();
-                let title = markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
-                let date = p
-                    .meta
-                    .date
-                    .as_ref()
-                    .map(|d| self.date(lang, d))
-                    .unwrap_or_default();
-                let summary = self.description(*id, body);
-                let text = format!(
-                    "{title} {summary} {} {} {} {}",
-                    p.meta.location.as_deref().unwrap_or(""),
-                    p.meta.event.as_deref().unwrap_or(""),
-                    tags.join(" "),
-                    body.search_text
-                );
-                urls.push(self.url(&p.path));
-                rows.push((title, date, summary, text));
-            }
-            let docs: Vec<crate::search::Doc> = rows
-                .iter_mut()
-                .zip(&urls)
-                .map(|((title, date, summary, text), url)| crate::search::Doc {
-                    url,
-                    title,
-                    date,
-                    summary,
-                    text: std::mem::take(text),
-                })
-                .collect();
-            OutputFile {
-                path: format!("{lang}/search/index.json"),
-                data: Data::Bytes(crate::search::index(lang, &docs)),
-            }
+        let docs = self.search_docs(lang);
+        OutputFile {
+            path: format!("{lang}/search/index.json"),
+            data: Data::Bytes(crate::search::index(lang, &docs)),
+        }
+    }
+
+    /// The searchable pages of a language: its reports, newest first, then its plain pages.
+    fn search_docs(&self, lang: &str) -> Vec<crate::search::Doc> {
+        let reports = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
+        let pages = self
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.kind == Kind::Page && p.lang == *lang)
+            .map(|p| p.id);
+        let ids: Vec<usize> = reports.iter().copied().chain(pages).collect();
+        ids.iter().map(|id| self.search_doc(lang, *id)).collect()
+    }
+
+    /// One searchable page.
+    fn search_doc(&self, lang: &str, id: usize) -> crate::search::Doc {
+        let id = &id;
+        let p = self.site.page(*id);
+        let body = &self.bodies[*id];
+        let tags: Vec<String> = p
+            .meta
+            .taxonomies
+            .values()
+            .flatten()
+            .map(|t| self.term_name(lang, "tags", t))
+            .collect();
+        let title = markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
+        let date = p
+            .meta
+            .date
+            .as_ref()
+            .map(|d| self.date(lang, d))
+            .unwrap_or_default();
+        let summary = self.description(*id, body);
+        let text = format!(
+            "{title} {summary} {} {} {} {}",
+            p.meta.location.as_deref().unwrap_or(""),
+            p.meta.event.as_deref().unwrap_or(""),
+            tags.join(" "),
+            body.search_text
+        );
+        crate::search::Doc {
+            url: self.url(&p.path),
+            title,
+            date,
+            summary,
+            text,
         }
     }
 

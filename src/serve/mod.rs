@@ -81,6 +81,8 @@ pub struct Shared {
     pub live: Mutex<Option<Live>>,
     /// The language of the overlay's title.
     pub editor_language: String,
+    /// Counts full builds, so that work begun before one is not published after it.
+    pub generation: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -95,6 +97,7 @@ impl Shared {
             errors: RwLock::new(Arc::new((String::new(), Vec::new()))),
             live: Mutex::new(live),
             editor_language,
+            generation: Default::default(),
         }
     }
     fn entry(&self, path: &str) -> Option<Entry> {
@@ -117,6 +120,8 @@ impl Shared {
     }
     /// Replaces every file (after a full build).
     pub fn set_files(&self, f: Files) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         match self.files.write() {
             Ok(mut g) => *g = f,
             Err(p) => *p.into_inner() = f,

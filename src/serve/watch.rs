@@ -3,7 +3,7 @@
 use super::{Shared, rebuild};
 use crate::build::BuildOptions;
 use crate::diag::Diagnostics;
-use crate::render::live::Change;
+use crate::render::live::{Change, Later};
 use notify_debouncer_full::notify::{self, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 use std::path::{Path, PathBuf};
@@ -103,6 +103,7 @@ pub fn watch(
         }
     };
     let _ = ready.send(());
+    let indexer = spawn_indexer(shared.clone());
     // Pages a save made out of date, rendered again in the background between saves.
     let mut queue: std::collections::VecDeque<String> = Default::default();
     loop {
@@ -148,7 +149,9 @@ pub fn watch(
         rels.sort();
         rels.dedup();
         let started = Instant::now();
-        update(&opts, &shared, &rels, &mut queue, &reloader);
+        update(
+            started, &opts, &shared, &rels, &mut queue, &reloader, &indexer,
+        );
         eprintln!(
             "updated in {} ms ({} changed)",
             started.elapsed().as_millis(),
@@ -159,11 +162,13 @@ pub fn watch(
 
 /// Applies one burst of saves: a partial re-render when it can, a full build otherwise.
 fn update(
+    started: Instant,
     opts: &BuildOptions,
     shared: &Shared,
     rels: &[String],
     queue: &mut std::collections::VecDeque<String>,
     reloader: &tower_livereload::Reloader,
+    indexer: &mpsc::Sender<(u64, String, Arc<Vec<crate::search::Doc>>)>,
 ) {
     let change = match super::lock(&shared.live).as_mut() {
         Some(live) => live.apply(rels),
@@ -188,12 +193,28 @@ fn update(
                 shared.set_errors(g.as_ref(), errors);
             }
             reloader.reload();
-            if !later.is_empty() {
-                let files = match super::lock(&shared.live).as_mut() {
-                    Some(live) => live.later(&later),
-                    None => Vec::new(),
-                };
-                shared.update(files, &[]);
+            if std::env::var_os("DASTAN_TRACE").is_some() {
+                eprintln!("served in {} ms", started.elapsed().as_millis());
+            }
+            // Search indexes are made on another thread, so that the next save is not kept
+            // waiting; feeds (only after a change of messages) here.
+            let mut g = super::lock(&shared.live);
+            if let Some(live) = g.as_mut() {
+                let mut langs = Vec::new();
+                for l in &later {
+                    match l {
+                        Later::SearchIndex(lang) => langs.push(lang.clone()),
+                        Later::AllFeedsAndIndexes => {
+                            shared.update(live.feeds(), &[]);
+                            langs.extend(live.languages());
+                        }
+                    }
+                }
+                let generation = shared.generation.load(std::sync::atomic::Ordering::SeqCst);
+                for lang in langs {
+                    let docs = live.search_docs(&lang);
+                    let _ = indexer.send((generation, lang, docs));
+                }
             }
         }
         Change::Broken(errors) => {
@@ -240,6 +261,34 @@ fn update(
             reloader.reload();
         }
     }
+}
+
+/// A thread that makes search indexes; of several waiting for one language, only the latest.
+fn spawn_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, String, Arc<Vec<crate::search::Doc>>)> {
+    let (tx, rx) = mpsc::channel::<(u64, String, Arc<Vec<crate::search::Doc>>)>();
+    std::thread::spawn(move || {
+        while let Ok(first) = rx.recv() {
+            let mut latest: Vec<(u64, String, Arc<Vec<crate::search::Doc>>)> = vec![first];
+            while let Ok((generation, lang, docs)) = rx.try_recv() {
+                latest.retain(|(_, l, _)| *l != lang);
+                latest.push((generation, lang, docs));
+            }
+            for (generation, lang, docs) in latest {
+                let bytes = crate::search::index(&lang, &docs);
+                if shared.generation.load(std::sync::atomic::Ordering::SeqCst) != generation {
+                    continue;
+                }
+                shared.update(
+                    vec![crate::render::OutputFile {
+                        path: format!("{lang}/search/index.json"),
+                        data: crate::render::Data::Bytes(bytes),
+                    }],
+                    &[],
+                );
+            }
+        }
+    });
+    tx
 }
 
 /// Renders a few of the pages still out of date.

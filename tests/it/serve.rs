@@ -23,6 +23,7 @@ fn start(t: &SiteTest) -> Server {
         .args(["serve", "--port", "0"])
         .current_dir(t.path())
         .env("NO_COLOR", "1")
+        .env("DASTAN_LANG", "ru")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -119,6 +120,10 @@ fn changes_are_served_errors_shown_and_recovered() {
         body.contains("<h1>Вторая версия</h1>"),
         "the last good version stays"
     );
+    assert!(
+        body.contains("В последнем сохранении есть ошибки"),
+        "the overlay speaks the editor's language: {body}"
+    );
 
     // Fixed: the overlay goes away.
     t.report(
@@ -131,6 +136,40 @@ fn changes_are_served_errors_shown_and_recovered() {
         b.contains("<h1>Третья версия</h1>")
     });
     assert!(!body.contains("dastan-errors"));
+
+    // A template and a message: every page shows them without a restart.
+    let tpl = "themes/default/templates/report.html";
+    let text = std::fs::read_to_string(t.path().join(tpl)).unwrap();
+    t.write(
+        tpl,
+        &text.replace("</article>", "<p>template-changed</p></article>"),
+    );
+    wait_for(&s.addr, "/ru/reports/a/", |b| {
+        b.contains("template-changed")
+    });
+    let ftl = "themes/default/i18n/ru/theme.ftl";
+    let text = std::fs::read_to_string(t.path().join(ftl)).unwrap();
+    t.write(
+        ftl,
+        &text.replace("nav-home = Главная", "nav-home = Начало"),
+    );
+    wait_for(&s.addr, "/ru/", |b| b.contains(">Начало<"));
+
+    // A broken template: the error with its file and line, the last good page kept.
+    t.write(
+        tpl,
+        &text_with_error(&std::fs::read_to_string(t.path().join(tpl)).unwrap()),
+    );
+    let body = wait_for(&s.addr, "/ru/reports/a/", |b| b.contains("dastan-errors"));
+    assert!(
+        body.contains("themes/default/templates/report.html:"),
+        "{body}"
+    );
+    assert!(body.contains("template-changed"));
+}
+
+fn text_with_error(template: &str) -> String {
+    template.replace("</article>", "{% if %}</article>")
 }
 
 #[test]
