@@ -53,6 +53,9 @@ pub enum Change {
         stale: Vec<String>,
         later: Vec<Later>,
         warnings: Vec<Diagnostic>,
+        /// Only stylesheets changed: their old and new URLs, for the browser to swap without
+        /// reloading the page.
+        restyle: Vec<(String, String)>,
     },
     /// The saved files have errors; the last good version of everything is kept.
     Broken(Vec<Diagnostic>),
@@ -226,6 +229,8 @@ impl Live {
         let mut stale = Vec::new();
         let mut later = Vec::new();
         let mut warnings = Vec::new();
+        let mut restyle = Vec::new();
+        let old_assets = self.kept.asset_map.clone();
         if messages || templates || assets {
             match self.reload(messages, assets) {
                 Ok(f) => files.extend(f),
@@ -237,7 +242,7 @@ impl Live {
             }
         }
         if !pages.is_empty() {
-            match self.pages(&pages.into_iter().collect::<Vec<_>>()) {
+            match self.pages(&pages.iter().copied().collect::<Vec<_>>()) {
                 Ok((f, l, w)) => {
                     let fresh: BTreeSet<&str> = f.iter().map(|f| f.path.as_str()).collect();
                     stale.retain(|p| !fresh.contains(p.as_str()));
@@ -253,11 +258,23 @@ impl Live {
                 Err(Some(errors)) => return Change::Broken(errors),
             }
         }
+        if assets && !messages && !templates && pages.is_empty() {
+            let base = &self.cfg.base_path;
+            for (name, old) in old_assets.iter() {
+                if let Some(new) = self.kept.asset_map.get(name)
+                    && new != old
+                    && name.ends_with(".css")
+                {
+                    restyle.push((format!("{base}{old}"), format!("{base}{new}")));
+                }
+            }
+        }
         Change::Updated {
             files,
             stale,
             later,
             warnings,
+            restyle,
         }
     }
 

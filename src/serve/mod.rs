@@ -83,6 +83,45 @@ pub struct Shared {
     pub editor_language: String,
     /// Counts full builds, so that work begun before one is not published after it.
     pub generation: std::sync::atomic::AtomicU64,
+    /// Stylesheet swaps for the pages open in browsers (`/__dastan/restyle`).
+    pub restyle: tokio::sync::broadcast::Sender<String>,
+}
+
+/// Added to every HTML page while serving (never to `build` output): swaps a changed
+/// stylesheet in place, so that the page keeps its scroll position and state.
+pub const RESTYLE_SCRIPT: &str = "<script>(function(){if(!window.EventSource)return;\
+var s=new EventSource('/__dastan/restyle');s.onmessage=function(e){var m=JSON.parse(e.data);\
+document.querySelectorAll('link[rel~=stylesheet]').forEach(function(l){var h=l.getAttribute('href');\
+for(var i=0;i<m.length;i++){if(h===m[i][0]){l.setAttribute('href',m[i][1]);}}});};})();</script>";
+
+/// The event that tells pages which stylesheet URLs changed.
+pub fn restyle_event(pairs: &[(String, String)]) -> String {
+    serde_json::to_string(pairs).unwrap_or_default()
+}
+
+/// Server-sent events: one `data:` line per stylesheet change.
+async fn restyle_events(State(shared): State<Arc<Shared>>) -> Response<Body> {
+    let rx = shared.restyle.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(msg) => {
+                    let chunk = Bytes::from(format!("data: {msg}\n\n"));
+                    return Some((Ok::<Bytes, std::io::Error>(chunk), rx));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -98,6 +137,7 @@ impl Shared {
             live: Mutex::new(live),
             editor_language,
             generation: Default::default(),
+            restyle: tokio::sync::broadcast::channel(16).0,
         }
     }
     fn entry(&self, path: &str) -> Option<Entry> {
@@ -229,6 +269,15 @@ fn inject_overlay(html: &[u8], errors: &(String, Vec<Diagnostic>)) -> Vec<u8> {
     }
 }
 
+/// The restyle script, before `</body>`.
+fn inject_restyle(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{}{}", &text[..at], RESTYLE_SCRIPT, &text[at..]).into_bytes(),
+        None => html.to_vec(),
+    }
+}
+
 async fn bytes_of(c: &Content) -> Option<Bytes> {
     match c {
         Content::Bytes(b) => Some(b.clone()),
@@ -308,8 +357,11 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Re
             return not_found(&shared, &rel).await;
         };
         let errors = shared.errors();
-        if candidate.ends_with(".html") && !errors.1.is_empty() {
-            body = Bytes::from(inject_overlay(&body, &errors));
+        if candidate.ends_with(".html") {
+            if !errors.1.is_empty() {
+                body = Bytes::from(inject_overlay(&body, &errors));
+            }
+            body = Bytes::from(inject_restyle(&body));
         }
         return respond(StatusCode::OK, &candidate, body);
     }
@@ -394,6 +446,7 @@ pub fn serve(opts: ServeOptions) -> u8 {
             });
         let reloader = livereload.reloader();
         let app = axum::Router::new()
+            .route("/__dastan/restyle", axum::routing::get(restyle_events))
             .fallback(handle)
             .with_state(shared.clone())
             .layer(livereload);

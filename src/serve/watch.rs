@@ -180,6 +180,7 @@ fn update(
             stale,
             later,
             warnings,
+            restyle,
         } => {
             let mut d = Diagnostics::new();
             d.extend(warnings);
@@ -192,7 +193,13 @@ fn update(
                 let errors = g.as_ref().map(|l| l.errors()).unwrap_or_default();
                 shared.set_errors(g.as_ref(), errors);
             }
-            reloader.reload();
+            let only_css = !restyle.is_empty() && shared.errors().1.is_empty();
+            if only_css {
+                // The page stays; its stylesheet is swapped (see `RESTYLE_SCRIPT`).
+                let _ = shared.restyle.send(super::restyle_event(&restyle));
+            } else {
+                reloader.reload();
+            }
             if std::env::var_os("DASTAN_TRACE").is_some() {
                 eprintln!("served in {} ms", started.elapsed().as_millis());
             }

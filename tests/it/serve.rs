@@ -211,7 +211,68 @@ fn the_build_output_has_no_reload_script() {
     t.build();
     for f in t.files().iter().filter(|f| f.ends_with(".html")) {
         assert!(!t.read(f).contains("livereload"), "{f}");
+        assert!(!t.read(f).contains("__dastan"), "{f}");
     }
+}
+
+#[test]
+fn a_stylesheet_change_is_swapped_in_without_a_reload() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "x");
+    let s = start(&t);
+    let (_, page) = get(&s.addr, "/ru/reports/a/");
+    assert!(
+        page.contains("/__dastan/restyle"),
+        "the restyle script is there"
+    );
+    let old = page
+        .split("href=\"")
+        .map(|x| x.split('"').next().unwrap_or(""))
+        .find(|h| h.ends_with(".css"))
+        .expect("a stylesheet")
+        .to_string();
+    // Listen for the swap, then change the stylesheet.
+    let mut events = TcpStream::connect(&s.addr).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__dastan/restyle HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let css = "themes/default/static/style.css";
+    let text = std::fs::read_to_string(t.path().join(css)).unwrap();
+    t.write(css, &format!("{text}\n.changed{{color:red}}\n"));
+    let mut got = String::new();
+    let mut buf = [0u8; 4096];
+    let start = Instant::now();
+    while !got
+        .split("data: ")
+        .nth(1)
+        .is_some_and(|x| x.contains("\n\n"))
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "no event: {got}");
+        match events.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.push_str(&String::from_utf8_lossy(&buf[..n])),
+            Err(_) => break,
+        }
+    }
+    assert!(got.contains(&format!("[\"{old}\",\"")), "{got}");
+    let new = got
+        .split(&format!("[\"{old}\",\""))
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .unwrap()
+        .to_string();
+    assert_ne!(new, old);
+    let (status, body) = get(&s.addr, &new);
+    assert_eq!(status, 200);
+    assert!(body.contains(".changed"));
+    // Pages asked for afterwards link the new stylesheet.
+    wait_for(&s.addr, "/ru/reports/a/", |b| b.contains(&new));
 }
 
 #[test]
