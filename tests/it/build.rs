@@ -675,3 +675,53 @@ fn a_site_moved_aside_by_a_stopped_build_is_put_back() {
         "the previous site is back"
     );
 }
+
+/// A disk that fills up during a build (a small tmpfs; needs the right to mount, as in CI's
+/// containers): the build fails with a clear message, and the previous site stays whole.
+#[test]
+fn a_full_disk_leaves_the_previous_site() {
+    let t = SiteTest::new();
+    let disk = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(disk.path())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.path());
+    let out = disk.path().join("public");
+    let out_arg = out.to_string_lossy().to_string();
+    t.report("a", "ru", "title: Первая\ndate: 2025-01-01", "Текст.");
+    t.run(&["build", "--output", &out_arg, "--allow-outside-output"])
+        .ok();
+    let before = std::fs::read_to_string(out.join("ru/reports/a/index.html")).unwrap();
+    // A second version that does not fit: 2 MB of static files.
+    t.report("a", "ru", "title: Вторая\ndate: 2025-01-01", "Текст.");
+    t.write_bytes("static/big.bin", &vec![7u8; 2 * 1024 * 1024]);
+    t.run(&["build", "--output", &out_arg, "--allow-outside-output"])
+        .fails(1)
+        .stderr_has("cannot write")
+        .stderr_has("No space left on device");
+    assert_eq!(
+        std::fs::read_to_string(out.join("ru/reports/a/index.html")).unwrap(),
+        before
+    );
+    assert!(!out.join("big.bin").exists());
+    let leftovers: Vec<String> = std::fs::read_dir(disk.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n != "public")
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
