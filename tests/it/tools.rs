@@ -171,3 +171,48 @@ fn cms_config_is_decap_shaped_yaml() {
         assert!(f["widget"].is_string());
     }
 }
+
+/// The generated configuration passes the schema Decap CMS checks its configuration with at
+/// start-up (`tests/decap/setup.sh` installs it; CI runs it, elsewhere it is skipped when node
+/// or the schema is missing).
+#[test]
+fn cms_config_is_accepted_by_decaps_own_schema() {
+    let harness = crate::support::repo().join("tests/decap");
+    let ready = harness
+        .join("package/dist/esm/constants/configSchema.js")
+        .is_file()
+        && harness.join("node_modules/ajv").is_dir();
+    if !ready {
+        assert!(
+            std::env::var_os("DASTAN_REQUIRE_BROWSER").is_none(),
+            "tests/decap/setup.sh has not been run"
+        );
+        eprintln!("skipped: run tests/decap/setup.sh to check against Decap's schema");
+        return;
+    }
+    let validate = |yaml: &str| {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), yaml).unwrap();
+        let out = std::process::Command::new("node")
+            .arg(harness.join("validate.cjs"))
+            .arg(file.path())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for site in [SiteTest::sample(), SiteTest::new()] {
+        let run = site.run(&["cms-config"]).ok();
+        let (ok, msg) = validate(&run.stdout);
+        assert!(ok, "Decap refuses the configuration: {msg}\n{}", run.stdout);
+    }
+    // The harness does refuse what Decap refuses.
+    let run = SiteTest::new().run(&["cms-config"]).ok();
+    let broken = run
+        .stdout
+        .replace("structure: multiple_files", "structure: several_files");
+    let (ok, msg) = validate(&broken);
+    assert!(!ok && msg.contains("i18n.structure"), "{msg}");
+}
