@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub serving: bool,
     /// Show a progress line on stderr while rendering (long builds on a terminal).
     pub progress: bool,
+    /// Do not make the smaller copies of images (`check`).
+    pub no_image_variants: bool,
 }
 
 /// Time spent in each stage.
@@ -108,6 +110,7 @@ fn run(
         cache: global,
         progress: opts.progress,
         keep,
+        image_variants: !opts.no_image_variants,
     };
     let out = render::render(&inputs, sink, &mut timings.stages);
     diags.extend(out.diags);

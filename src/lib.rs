@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod format;
 pub mod frontmatter;
 pub mod i18n;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -10,12 +10,17 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use std::collections::HashSet;
 use std::path::Path;
 
+/// `sizes` of images in the text: the text column is at most 42rem wide.
+const SIZES: &str = "(min-width: 44rem) 42rem, 100vw";
+
 /// What the caller says about a link or image destination.
 pub enum Resolved {
     /// Leave as written (external, absolute or anchor).
     Keep,
     /// Replace by this URL.
     Url(String),
+    /// An image of the site with smaller copies: its URL, size and candidates.
+    Picture(String, crate::images::Responsive),
     /// Broken: the message says why.
     Missing(String),
 }
@@ -89,7 +94,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
     // Heading being collected: (index of its Start event, text).
     let mut heading: Option<(usize, String)> = None;
     // Image being collected: (dest, title, alt text).
-    let mut image: Option<(String, String, String)> = None;
+    let mut image: Option<(String, String, String, Option<crate::images::Responsive>)> = None;
 
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
         match event {
@@ -111,16 +116,21 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                     Tag::Image {
                         dest_url, title, ..
                     } => {
+                        let mut picture = None;
                         let dest = match resolver.resolve(&dest_url, true) {
                             Resolved::Keep => dest_url.to_string(),
                             Resolved::Url(u) => u,
+                            Resolved::Picture(u, r) => {
+                                picture = Some(r);
+                                u
+                            }
                             Resolved::Missing(msg) => {
                                 let (l, c) = pos(range.start);
                                 diags.push(Diagnostic::error(input.path, l, c, msg));
                                 dest_url.to_string()
                             }
                         };
-                        image = Some((dest, title.to_string(), String::new()));
+                        image = Some((dest, title.to_string(), String::new(), picture));
                     }
                     Tag::Link {
                         link_type,
@@ -130,7 +140,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                     } => {
                         let dest = match resolver.resolve(&dest_url, false) {
                             Resolved::Keep => dest_url,
-                            Resolved::Url(u) => CowStr::from(u),
+                            Resolved::Url(u) | Resolved::Picture(u, _) => CowStr::from(u),
                             Resolved::Missing(msg) => {
                                 let (l, c) = pos(range.start);
                                 diags.push(Diagnostic::error(input.path, l, c, msg));
@@ -151,18 +161,33 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                 match end {
                     TagEnd::CodeBlock => in_code = false,
                     TagEnd::Image => {
-                        if let Some((src, title, alt)) = image.take() {
+                        if let Some((src, title, alt, picture)) = image.take() {
                             let title_attr = if title.is_empty() {
                                 String::new()
                             } else {
                                 format!(" title=\"{}\"", escape(&title))
                             };
-                            events.push(Event::InlineHtml(CowStr::from(format!(
-                                "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\" decoding=\"async\">",
-                                escape(&src),
-                                escape(alt.trim()),
-                                title_attr
-                            ))));
+                            let html = match picture {
+                                // The text column is at most 42rem wide.
+                                Some(r) => format!(
+                                    "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{SIZES}\">\
+<img src=\"{}\" srcset=\"{}\" sizes=\"{SIZES}\" width=\"{}\" height=\"{}\" alt=\"{}\"{} loading=\"lazy\" decoding=\"async\"></picture>",
+                                    escape(&r.webp_srcset),
+                                    escape(&src),
+                                    escape(&r.srcset),
+                                    r.width,
+                                    r.height,
+                                    escape(alt.trim()),
+                                    title_attr
+                                ),
+                                None => format!(
+                                    "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\" decoding=\"async\">",
+                                    escape(&src),
+                                    escape(alt.trim()),
+                                    title_attr
+                                ),
+                            };
+                            events.push(Event::InlineHtml(CowStr::from(html)));
                         }
                         continue;
                     }
@@ -216,7 +241,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&t);
                 }
-                if let Some((_, _, alt)) = image.as_mut() {
+                if let Some((_, _, alt, _)) = image.as_mut() {
                     alt.push_str(&t);
                     continue;
                 }
@@ -227,7 +252,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&code);
                 }
-                if let Some((_, _, alt)) = image.as_mut() {
+                if let Some((_, _, alt, _)) = image.as_mut() {
                     alt.push_str(&code);
                     continue;
                 }
@@ -256,7 +281,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                 if let Some((_, h)) = heading.as_mut() {
                     h.push(' ');
                 }
-                if let Some((_, _, alt)) = image.as_mut() {
+                if let Some((_, _, alt, _)) = image.as_mut() {
                     alt.push(' ');
                     continue;
                 }

@@ -15,6 +15,7 @@ pub fn run(a: BuildArgs) -> u8 {
         serving: false,
         // A progress line only for people: on a terminal, outside CI.
         progress: super::color_allowed() && std::env::var_os("CI").is_none(),
+        no_image_variants: false,
     };
     let (generated, diags) = build::build(&opts);
     super::print(&diags);

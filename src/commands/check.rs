@@ -12,6 +12,8 @@ pub fn run(a: CheckArgs) -> u8 {
     let diags = check(&BuildOptions {
         root: a.root.root,
         drafts: a.drafts,
+        // Nothing is written, so smaller copies of images are not made either.
+        no_image_variants: true,
         ..Default::default()
     });
     match a.format {

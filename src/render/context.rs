@@ -89,6 +89,9 @@ pub struct CoverCtx {
     /// The image's own size, read from its header, so browsers reserve its space.
     pub width: Option<usize>,
     pub height: Option<usize>,
+    /// Candidates for `srcset` (JPEG or PNG, and WebP), when smaller copies are made.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

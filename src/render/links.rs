@@ -138,10 +138,17 @@ impl Resolve for PageResolver<'_> {
             if let Some(b) = self.index.by_dir.get(&d) {
                 let b = &self.site.bundles[*b];
                 if b.assets.contains(&rest) {
-                    return Resolved::Url(format!(
+                    let url = format!(
                         "{}{}{}{}",
                         self.index.base_path, b.asset_path, rest, fragment
-                    ));
+                    );
+                    if image
+                        && fragment.is_empty()
+                        && let Some(r) = crate::images::describe(&b.abs_dir.join(&rest), &url)
+                    {
+                        return Resolved::Picture(url, r);
+                    }
+                    return Resolved::Url(url);
                 }
             }
             match d.rsplit_once('/') {

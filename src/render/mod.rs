@@ -67,6 +67,8 @@ pub struct Inputs<'a> {
     pub cache: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
     /// Keep the renderer's state for later partial renders (`serve`).
     pub keep: bool,
+    /// Make the smaller copies of images (not for `check`).
+    pub image_variants: bool,
 }
 
 /// What the renderer keeps of a full render, so that `serve` can re-render parts of the site.
@@ -474,17 +476,46 @@ fn render_all(
             .into_bytes(),
         ),
     });
+    let mut rasters = Vec::new();
     for b in &inp.site.bundles {
         if b.pages.is_empty() {
             continue;
         }
         for a in &b.assets {
+            let path = format!("{}{a}", b.asset_path);
+            if inp.image_variants && crate::images::is_raster(a) {
+                rasters.push((b.abs_dir.join(a), path.clone(), b.dir.clone(), a.clone()));
+            }
             files.push(OutputFile {
-                path: format!("{}{a}", b.asset_path),
+                path,
                 data: Data::Copy(b.abs_dir.join(a)),
             });
         }
     }
+    // Smaller copies of images, in parallel, from the cache when their bytes are unchanged.
+    let started = std::time::Instant::now();
+    let cache_dir = cfg.root.join(".dastan-cache").join("images");
+    let made: Vec<_> = rasters
+        .par_iter()
+        .map(|(abs, path, dir, name)| {
+            crate::images::variants(abs, path, Some(&cache_dir)).map_err(|e| {
+                Diagnostic::warning(
+                    PathBuf::from("content").join(dir).join(name),
+                    1,
+                    1,
+                    format!("no smaller copies of this image were made: {e}"),
+                )
+                .with_hint("save it again as a JPEG or PNG")
+            })
+        })
+        .collect();
+    for m in made {
+        match m {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    timings.push(("images", started.elapsed()));
     let written = std::mem::take(&mut r.written);
     let kept = if inp.keep {
         let Renderer {
@@ -588,11 +619,19 @@ impl<'a> Renderer<'a> {
         let src = c.src.as_ref()?;
         let b = &self.site.bundles[p.bundle];
         let clean = crate::site::clean_relative(src)?;
-        let size = imagesize::size(b.abs_dir.join(&clean)).ok();
+        let src = self.url(&format!("{}{clean}", b.asset_path));
+        let abs = b.abs_dir.join(&clean);
+        let responsive = crate::images::describe(&abs, &src);
+        let size = match &responsive {
+            Some(r) => Some((r.width as usize, r.height as usize)),
+            None => imagesize::size(&abs).ok().map(|d| (d.width, d.height)),
+        };
         Some(CoverCtx {
-            width: size.map(|d| d.width),
-            height: size.map(|d| d.height),
-            src: self.url(&format!("{}{clean}", b.asset_path)),
+            width: size.map(|d| d.0),
+            height: size.map(|d| d.1),
+            srcset: responsive.as_ref().map(|r| r.srcset.clone()),
+            webp_srcset: responsive.map(|r| r.webp_srcset),
+            src,
             alt: c
                 .alt
                 .clone()
@@ -895,6 +934,18 @@ impl<'a> Renderer<'a> {
             h.update(b.asset_path.as_bytes());
             for a in &b.assets {
                 h.update(a.as_bytes());
+                // Pages show images' sizes: a replaced image changes them.
+                if crate::images::is_raster(a)
+                    && let Ok(m) = std::fs::metadata(b.abs_dir.join(a))
+                {
+                    h.update(&m.len().to_le_bytes());
+                    let t = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos());
+                    h.update(&t.to_le_bytes());
+                }
             }
         }
         for (path, id) in &self.fallback_paths {

@@ -166,3 +166,97 @@ fn search_index_per_language_with_stems() {
         "a plain link in every page"
     );
 }
+
+/// A JPEG of `w`×`h` with a gradient (something to resize).
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn images_get_sizes_smaller_copies_and_a_cache() {
+    let t = SiteTest::new();
+    t.write_bytes("content/reports/a/photo.jpg", &jpeg(1200, 800));
+    t.write_bytes("content/reports/a/broken.jpg", b"not a jpeg at all");
+    t.report(
+        "a",
+        "ru",
+        "title: Снимки\ndate: 2025-01-01\ncover: {src: photo.jpg, alt: Зал, credit: Фото пресс-службы}",
+        "Текст.\n\n![Зал заседаний](photo.jpg)\n",
+    );
+    let run = t.build();
+    assert!(
+        run.stderr.contains(
+            "content/reports/a/broken.jpg:1:1: warning: no smaller copies of this image were made"
+        ),
+        "{}",
+        run.stderr
+    );
+    for f in [
+        "photo.jpg",
+        "photo.480w.jpg",
+        "photo.960w.jpg",
+        "photo.480w.webp",
+        "photo.960w.webp",
+        "photo.1200w.webp",
+    ] {
+        assert!(t.exists(&format!("reports/a/{f}")), "{f}");
+    }
+    assert!(
+        !t.exists("reports/a/photo.1600w.jpg"),
+        "never larger than the original"
+    );
+    let small = image::load_from_memory(
+        &std::fs::read(t.path().join("public/reports/a/photo.480w.jpg")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!((small.width(), small.height()), (480, 320));
+    let webp = std::fs::read(t.path().join("public/reports/a/photo.960w.webp")).unwrap();
+    assert_eq!(&webp[..4], b"RIFF");
+    assert_eq!(&webp[8..12], b"WEBP");
+
+    let page = t.read("ru/reports/a/index.html");
+    // The image in the text: lazy, with its size and both kinds of candidates.
+    assert!(page.contains(
+        "<picture><source type=\"image/webp\" srcset=\"/reports/a/photo.480w.webp 480w, /reports/a/photo.960w.webp 960w, /reports/a/photo.1200w.webp 1200w\" sizes=\"(min-width: 44rem) 42rem, 100vw\"><img src=\"/reports/a/photo.jpg\" srcset=\"/reports/a/photo.480w.jpg 480w, /reports/a/photo.960w.jpg 960w, /reports/a/photo.jpg 1200w\" sizes=\"(min-width: 44rem) 42rem, 100vw\" width=\"1200\" height=\"800\" alt=\"Зал заседаний\" loading=\"lazy\" decoding=\"async\"></picture>"
+    ), "{page}");
+    // The cover: at the top, not lazy, with its credit as the caption.
+    assert!(page.contains("srcset=\"/reports/a/photo.480w.jpg 480w"));
+    assert!(page.contains("width=\"1200\" height=\"800\" decoding=\"async\">"));
+    assert!(page.contains("<figcaption lang=\"ru\">Фото пресс-службы</figcaption>"));
+    let home = t.read("ru/index.html");
+    assert!(home.contains("sizes=\"(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 100vw\""));
+
+    // An unchanged image is not encoded again: its cached copies stay as they were.
+    let cache = t.path().join(".dastan-cache/images");
+    let stamp = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let before: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (stamp(&p), p))
+        .collect();
+    assert_eq!(before.len(), 5);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    t.report(
+        "a",
+        "ru",
+        "title: Снимки 2\ndate: 2025-01-01\ncover: {src: photo.jpg, alt: Зал}",
+        "Другой текст.",
+    );
+    t.build();
+    for (t0, p) in &before {
+        assert_eq!(stamp(p), *t0, "{} was made again", p.display());
+    }
+    // A changed image is.
+    t.write_bytes("content/reports/a/photo.jpg", &jpeg(1000, 500));
+    t.build();
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 10);
+    assert!(
+        t.read("ru/reports/a/index.html")
+            .contains("width=\"1000\" height=\"500\"")
+    );
+}

@@ -510,3 +510,54 @@ fn base_url(site: &Path) -> String {
         .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
         .expect("base_url in site.yaml")
 }
+
+/// Search, in a real browser, from the keyboard: a Russian word in another form than in the
+/// text finds the report (its title does not have the word), results stay in the page's
+/// language, and Kazakh finds words by their beginning.
+#[test]
+fn search_finds_a_report_by_another_form_of_a_word() {
+    let site = built_sample();
+    if !site
+        .path()
+        .join("public/ru/reports/2024-07-10-aral-sea-initiative/index.html")
+        .exists()
+    {
+        eprintln!("note: the sample report this test searches for is not there");
+        return;
+    }
+    let server = StaticServer::start(&site.path().join("public"));
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let results = |browser: &Browser| -> Vec<String> {
+        browser
+            .find_all("#search-results a")
+            .iter()
+            .filter_map(|a| browser.attribute(a, "href"))
+            .collect()
+    };
+    for (lang, query) in [("ru", "саженцы"), ("kk", "көшеттер")] {
+        browser.goto(&server.url(&format!("/{lang}/search/")));
+        let input = browser.find("#q").expect("the search box");
+        browser.click(&input);
+        browser.send_keys(&input, &format!("{query}\u{E007}"));
+        let found = browser.wait_for(Duration::from_secs(10), |b| {
+            results(b)
+                .iter()
+                .any(|h| h.contains("/reports/2024-07-10-aral-sea-initiative/"))
+        });
+        let hrefs = results(&browser);
+        assert!(
+            found,
+            "{lang}: `{query}` did not find the report: {hrefs:?}"
+        );
+        assert!(
+            hrefs.iter().all(|h| h.starts_with(&format!("/{lang}/"))),
+            "{lang}: results in another language: {hrefs:?}"
+        );
+        assert!(
+            browser.current_url().contains("?q="),
+            "the query is in the address"
+        );
+    }
+}
