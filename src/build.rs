@@ -39,6 +39,7 @@ pub struct Timings {
 impl Timings {
     fn mark(&mut self, name: &'static str, since: &mut Instant) {
         self.stages.push((name, since.elapsed()));
+        trace_mem(name);
         *since = Instant::now();
     }
 }
@@ -77,6 +78,17 @@ impl Generated {
     }
 }
 
+/// Where a run's files go, and what it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// In memory (`check`, tests).
+    Memory,
+    /// In memory, keeping the renderer's state and the sources (`serve`).
+    Live,
+    /// To disk: each page's source is freed once the page is written.
+    Disk,
+}
+
 /// Runs the pipeline; files go to `sink`. `None` when the configuration itself is broken.
 fn run(
     opts: &BuildOptions,
@@ -85,7 +97,7 @@ fn run(
     timings: &mut Timings,
     cfg: SiteConfig,
     cache: Option<&cache::Manifest>,
-    keep: bool,
+    mode: Mode,
 ) -> (Generated, Diagnostics, cache::Manifest) {
     let mut diags = Diagnostics::new();
     let formats = Arc::new(Formats::new(cfg.languages.iter().map(String::as_str)));
@@ -96,9 +108,16 @@ fn run(
     let (sources, d) = content::load(&cfg);
     diags.extend(d);
     timings.mark("load", t);
-    let (site, d) = site::link(&cfg, sources, opts.drafts);
+    let (mut site, d) = site::link(&cfg, sources, opts.drafts);
     diags.extend(d);
     timings.mark("parse+link", t);
+    // Writing to disk, the sources are taken out of the site and freed page by page.
+    let texts: Option<Vec<std::sync::Mutex<String>>> = (mode == Mode::Disk).then(|| {
+        site.pages
+            .iter_mut()
+            .map(|p| std::sync::Mutex::new(std::mem::take(&mut p.text)))
+            .collect()
+    });
     let options = format!("{:?}|{:?}|{}", opts.drafts, opts.base_url, opts.serving);
     let global = cache.map(|m| (m, cache::global_key(&cfg, &options)));
     let inputs = render::Inputs {
@@ -109,8 +128,9 @@ fn run(
         serving: opts.serving,
         cache: global,
         progress: opts.progress,
-        keep,
+        keep: mode == Mode::Live,
         image_variants: !opts.no_image_variants,
+        texts: texts.as_deref(),
     };
     let out = render::render(&inputs, sink, &mut timings.stages);
     diags.extend(out.diags);
@@ -150,7 +170,8 @@ fn generate_with(opts: &BuildOptions, keep: bool) -> (Option<Generated>, Diagnos
         Err(d) => return (None, d),
     };
     let sink = MemSink::default();
-    let (mut g, mut diags, _) = run(opts, &sink, &mut t, &mut timings, cfg, None, keep);
+    let mode = if keep { Mode::Live } else { Mode::Memory };
+    let (mut g, mut diags, _) = run(opts, &sink, &mut t, &mut timings, cfg, None, mode);
     g.files = sink.into_files();
     check_duplicates(&g.config, &g.files, &mut diags);
     (Some(g), diags)
@@ -229,7 +250,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
         &mut timings,
         cfg,
         Some(&previous),
-        false,
+        Mode::Disk,
     );
     drop(previous);
     if diags.has_errors() {
@@ -247,4 +268,26 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
     }
     g.timings.mark("swap", &mut t);
     (Some(g), diags)
+}
+
+/// With `DASTAN_TRACE` set, prints the resident and peak memory at the end of each stage.
+fn trace_mem(label: &str) {
+    if std::env::var_os("DASTAN_TRACE").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(k))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .unwrap_or(0)
+            / 1024
+    };
+    eprintln!(
+        "{label:<12} resident {:>5} MiB, peak {:>5} MiB",
+        get("VmRSS:"),
+        get("VmHWM:")
+    );
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 /// What the last build rendered, by page path.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
+    /// [`FORMAT`] of the program that wrote it; another format is not read.
     pub version: String,
     pub pages: HashMap<String, Entry>,
 }
@@ -22,8 +23,11 @@ pub struct Entry {
     pub summary_text: String,
     pub word_count: usize,
     #[serde(default)]
-    pub search_text: String,
+    pub search_terms: String,
 }
+
+/// The manifest's format: this program's version and the layout of an entry.
+pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms");
 
 /// The cache folder of a site.
 pub fn dir(root: &Path) -> PathBuf {
@@ -43,7 +47,7 @@ impl Manifest {
             return Manifest::default();
         };
         match serde_json::from_slice::<Manifest>(&bytes) {
-            Ok(m) if m.version == env!("CARGO_PKG_VERSION") => m,
+            Ok(m) if m.version == FORMAT => m,
             _ => Manifest::default(),
         }
     }
@@ -53,10 +57,10 @@ impl Manifest {
             std::fs::create_dir_all(parent)?;
         }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(
-            &tmp,
-            serde_json::to_vec(self).map_err(std::io::Error::other)?,
-        )?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        serde_json::to_writer(&mut w, self).map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut w)?;
+        drop(w);
         std::fs::rename(tmp, path)
     }
 }

@@ -10,7 +10,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::types::FluentNumber;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use intl_memoizer::Memoizable;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use unic_langid::LanguageIdentifier;
@@ -36,6 +36,9 @@ pub struct I18n {
     chains: BTreeMap<String, Vec<String>>,
     /// language → message id → where it is defined (the winning definition).
     pub messages: BTreeMap<String, BTreeMap<String, MessageSource>>,
+    /// Messages already formatted without arguments, by language and id: the interface text
+    /// that every page repeats is formatted once.
+    plain: std::sync::RwLock<HashMap<String, HashMap<String, Option<String>>>>,
 }
 
 impl std::fmt::Debug for I18n {
@@ -143,6 +146,7 @@ pub fn format_all(lang: &str, ftl: &str, args: &[(&str, Arg)]) -> usize {
         bundles: [(lang.to_string(), bundle)].into_iter().collect(),
         chains: BTreeMap::new(),
         messages: BTreeMap::new(),
+        plain: Default::default(),
     };
     ids.iter()
         .filter_map(|id| i18n.format(lang, id, args))
@@ -232,6 +236,7 @@ pub fn load(cfg: &SiteConfig, formats: Arc<Formats>) -> (I18n, Vec<Diagnostic>) 
         bundles,
         chains,
         messages,
+        plain: Default::default(),
     };
     // A message missing in one language falls back; say so once, here.
     let all: BTreeSet<&String> = i18n.messages.values().flat_map(|m| m.keys()).collect();
@@ -302,6 +307,30 @@ impl I18n {
     /// Formats message `id` (or `id.attribute`) in `lang`, walking the fallback chain.
     /// Returns `None` when no language of the chain has it.
     pub fn format(&self, lang: &str, id: &str, args: &[(&str, Arg)]) -> Option<String> {
+        if !args.is_empty() {
+            return self.format_now(lang, id, args);
+        }
+        let cached = self
+            .plain
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(lang)
+            .and_then(|m| m.get(id))
+            .cloned();
+        if let Some(done) = cached {
+            return done;
+        }
+        let done = self.format_now(lang, id, args);
+        self.plain
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(lang.to_string())
+            .or_default()
+            .insert(id.to_string(), done.clone());
+        done
+    }
+
+    fn format_now(&self, lang: &str, id: &str, args: &[(&str, Arg)]) -> Option<String> {
         let (msg_id, attr) = split_id(id);
         let fargs = if args.is_empty() {
             None

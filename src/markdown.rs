@@ -65,6 +65,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The first words of the text, plain, for the search index.
     pub search_text: String,
+    /// The page's search terms (`search::terms`), once the renderer has made them.
+    pub search_terms: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -321,6 +323,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
         toc,
         word_count: words,
         search_text,
+        search_terms: String::new(),
         diagnostics: diags,
     }
 }

@@ -13,34 +13,127 @@ pub struct Doc {
     pub title: String,
     pub date: String,
     pub summary: String,
-    /// Everything searchable: title, summary, headings, place, event, tags, the text's start.
-    pub text: String,
+    /// Its index terms, as [`terms`] gives them (each once, separated by spaces).
+    pub terms: String,
+}
+
+/// The index terms of a text in a language: its words (stemmed where the language has a
+/// stemmer), each once, in the order they first appear, separated by spaces. Computed once per page, while
+/// the pages are rendered in parallel, and kept in this compact form until the index is made.
+pub fn terms(lang: &str, text: &str) -> String {
+    STEMS.with_borrow_mut(|all| {
+        // The same words come back page after page: each thread keeps their stems, by number,
+        // per language.
+        let i = match all.iter().position(|c| c.lang == lang) {
+            Some(i) => i,
+            None => {
+                all.push(Stems::default());
+                all.len() - 1
+            }
+        };
+        let c = &mut all[i];
+        if c.lang != lang || c.ids.len() > 200_000 {
+            *c = Stems {
+                lang: lang.to_string(),
+                stemmer: stemmer(lang),
+                ..Stems::default()
+            };
+        }
+        c.call = c.call.wrapping_add(1);
+        let call = c.call;
+        let mut out = String::new();
+        let mut word = String::new();
+        for w in raw_words(text) {
+            word.clear();
+            lower_into(&mut word, w);
+            if word.chars().nth(1).is_none() {
+                continue;
+            }
+            let id = match c.ids.get(word.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let stem = match &c.stemmer {
+                        Some(s) => s.stem(&word).into_owned(),
+                        None => word.clone(),
+                    };
+                    let id = match c.stem_ids.get(&stem) {
+                        Some(id) => *id,
+                        None => {
+                            let id = c.stems.len() as u32;
+                            c.stems.push(stem.clone());
+                            c.seen.push(0);
+                            c.stem_ids.insert(stem, id);
+                            id
+                        }
+                    };
+                    c.ids.insert(word.clone(), id);
+                    id
+                }
+            };
+            // Each stem once per text, marked with the number of this call.
+            let i = id as usize;
+            if c.seen[i] != call {
+                c.seen[i] = call;
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&c.stems[i]);
+            }
+        }
+        out
+    })
+}
+
+#[derive(Default)]
+struct Stems {
+    lang: String,
+    stemmer: Option<Stemmer>,
+    /// Word → number of its stem in `stems`.
+    ids: std::collections::HashMap<String, u32>,
+    /// Stem → its number.
+    stem_ids: std::collections::HashMap<String, u32>,
+    stems: Vec<String>,
+    /// Per stem, the last call of [`terms`] that gave it.
+    seen: Vec<u64>,
+    call: u64,
+}
+
+thread_local! {
+    static STEMS: std::cell::RefCell<Vec<Stems>> = Default::default();
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' | '`'
+    )
+}
+
+/// The words of a text as they are written (apostrophes kept).
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(is_word_char(c) || is_apostrophe(c)))
+        .filter(|w| !w.is_empty())
+}
+
+/// A word lowercased, apostrophes removed, `ё` as `е`.
+fn lower_into(out: &mut String, w: &str) {
+    for c in w.chars() {
+        if !is_apostrophe(c) {
+            push_lower(out, c);
+        }
+    }
 }
 
 /// Lowercase words with apostrophes removed (Uzbek `oʻ`, English `it's`), `ё` as `е`.
 /// The script of the search page does the same to the query.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| {
-        !(is_word_char(c)
-            || matches!(
-                c,
-                '\'' | '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' | '`'
-            ))
-    })
-    .map(|w| {
-        let mut out = String::with_capacity(w.len());
-        for c in w.chars() {
-            if matches!(
-                c,
-                '\'' | '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' | '`'
-            ) {
-                continue;
-            }
-            push_lower(&mut out, c);
-        }
-        out
-    })
-    .filter(|w| w.chars().count() >= 2)
+    raw_words(text)
+        .map(|w| {
+            let mut out = String::with_capacity(w.len());
+            lower_into(&mut out, w);
+            out
+        })
+        .filter(|w| w.chars().count() >= 2)
 }
 
 /// Letters and digits, with fast paths for ASCII and Cyrillic (most of the text).
@@ -75,37 +168,19 @@ pub fn stems(lang: &str) -> bool {
 
 /// The index as JSON: `{"stemmed": bool, "docs": [[url, title, date, summary]], "terms": {term: [doc]}}`.
 pub fn index(lang: &str, docs: &[Doc]) -> Vec<u8> {
-    use rayon::prelude::*;
     let stemmed = stemmer(lang).is_some();
-    // Each document's terms in parallel (the stemmer is made per thread), merged in order.
-    let per_doc: Vec<Vec<String>> = docs
-        .par_iter()
-        .map_init(
-            || stemmer(lang),
-            |stem, d| {
-                let mut ts: Vec<String> = words(&d.text)
-                    .map(|w| match stem {
-                        Some(s) => s.stem(&w).into_owned(),
-                        None => w,
-                    })
-                    .collect();
-                ts.sort_unstable();
-                ts.dedup();
-                ts
-            },
-        )
-        .collect();
-    let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, ts) in per_doc.into_iter().enumerate() {
-        for t in ts {
-            terms.entry(t).or_default().push(i);
+    let mut by_term: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, d) in docs.iter().enumerate() {
+        for t in d.terms.split(' ').filter(|t| !t.is_empty()) {
+            by_term.entry(t).or_default().push(i);
         }
     }
+    let terms: BTreeMap<&str, Vec<usize>> = by_term.into_iter().collect();
     #[derive(serde::Serialize)]
     struct Index<'a> {
         stemmed: bool,
         docs: Vec<[&'a str; 4]>,
-        terms: BTreeMap<String, Vec<usize>>,
+        terms: BTreeMap<&'a str, Vec<usize>>,
     }
     let index = Index {
         stemmed,
@@ -140,6 +215,13 @@ mod tests {
                 .map(|s| s.to_string())
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn terms_are_stemmed_and_unique() {
+        assert_eq!(terms("ru", "Соглашения и соглашение"), "соглашен");
+        assert_eq!(terms("kk", "көшеттер көшеттер ағаш"), "көшеттер ағаш");
+        assert_eq!(terms("en", "It's signed: agreements"), "it sign agreement");
     }
 
     #[test]

@@ -62,6 +62,23 @@ impl Typographer {
         let mut last = 0;
         let mut i = 0;
         while i < text.len() {
+            // Jump to the next byte that may start a special character: the ASCII ones, or
+            // the lead byte of ‘ ’ (E2) or of ʻ ʼ (CA). Lead bytes are character boundaries.
+            let Some(skip) = bytes[i..]
+                .iter()
+                .position(|b| matches!(b, b'"' | b'\'' | b'-' | b'.' | b'`' | 0xE2 | 0xCA))
+            else {
+                if let Some(c) = text[i..].chars().next_back() {
+                    self.prev = c;
+                }
+                break;
+            };
+            if skip > 0 {
+                if let Some(c) = text[i..i + skip].chars().next_back() {
+                    self.prev = c;
+                }
+                i += skip;
+            }
             let Some(c) = text[i..].chars().next() else {
                 break;
             };
@@ -76,10 +93,10 @@ impl Typographer {
             }
             let next = text[i + width..].chars().next();
             // (replacement, bytes consumed, character that counts as the previous one)
-            let rep: Option<(String, usize, char)> = match c {
+            let rep: Option<(&str, usize, char)> = match c {
                 '"' => {
                     let opening = opens(self.prev, next);
-                    Some((self.double(opening).to_string(), 1, c))
+                    Some((self.double(opening), 1, c))
                 }
                 '\'' | '\u{2018}' | '\u{2019}' | '`' | '\u{02BB}' | '\u{02BC}'
                     if self.style == Style::Uzbek && is_letter(self.prev) =>
@@ -92,18 +109,18 @@ impl Typographer {
                     } else {
                         self.single(false)
                     };
-                    Some((r.to_string(), width, c))
+                    Some((r, width, c))
                 }
                 '\'' => {
                     if is_letter(self.prev) && next.is_some_and(is_letter) {
-                        Some(("\u{2019}".to_string(), 1, c))
+                        Some(("\u{2019}", 1, c))
                     } else {
                         let opening = opens(self.prev, next);
-                        Some((self.single(opening).to_string(), 1, c))
+                        Some((self.single(opening), 1, c))
                     }
                 }
                 '.' if bytes.get(i + 1) == Some(&b'.') && bytes.get(i + 2) == Some(&b'.') => {
-                    Some(("…".to_string(), 3, '…'))
+                    Some(("…", 3, '…'))
                 }
                 '-' if self.prev.is_whitespace()
                     && next.is_none_or(char::is_whitespace)
@@ -113,20 +130,18 @@ impl Typographer {
                     if self.style != Style::English && i > last && bytes[i - 1] == b' ' {
                         out.push_str(&text[last..i - 1]);
                         last = i;
-                        Some(("\u{a0}—".to_string(), 1, c))
+                        Some(("\u{a0}—", 1, c))
                     } else {
-                        Some(("—".to_string(), 1, c))
+                        Some(("—", 1, c))
                     }
                 }
-                '-' if next == Some('-') && bytes.get(i + 2) != Some(&b'-') => {
-                    Some(("—".to_string(), 2, '—'))
-                }
+                '-' if next == Some('-') && bytes.get(i + 2) != Some(&b'-') => Some(("—", 2, '—')),
                 _ => None,
             };
             match rep {
                 Some((r, consumed, prev)) => {
                     out.push_str(&text[last..i]);
-                    out.push_str(&r);
+                    out.push_str(r);
                     i += consumed;
                     last = i;
                     self.prev = prev;

@@ -146,6 +146,7 @@ impl Live {
             reuse: None,
             sink: &sink,
             list_keys: std::sync::Mutex::new(Vec::new()),
+            texts: None,
         };
         let out = f(&mut r);
         let Renderer {
@@ -712,7 +713,7 @@ fn rerender(
                 Err(d) => errors.push(d),
             }
         }
-        body.html = String::new();
+        let body = r.digest(id, body);
         let site = r.site;
         let p = site.page(id);
         let old_body = std::mem::replace(&mut r.bodies[id], body);

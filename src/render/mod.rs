@@ -69,6 +69,10 @@ pub struct Inputs<'a> {
     pub keep: bool,
     /// Make the smaller copies of images (not for `check`).
     pub image_variants: bool,
+    /// The pages' sources, taken out of the site (`build`): each is freed as soon as its page
+    /// is rendered, so that a large site's text is never held whole. `None`: the site keeps
+    /// them (`check`, `serve`).
+    pub texts: Option<&'a [std::sync::Mutex<String>]>,
 }
 
 /// What the renderer keeps of a full render, so that `serve` can re-render parts of the site.
@@ -103,6 +107,8 @@ struct Renderer<'a> {
     sink: &'a dyn Sink,
     /// Keys of the list pages rendered or reused, for the next manifest.
     list_keys: std::sync::Mutex<Vec<(String, String)>>,
+    /// See [`Inputs::texts`].
+    texts: Option<&'a [std::sync::Mutex<String>]>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,12 +165,12 @@ pub trait Sink: Sync {
 type PassOne = (Rendered, Vec<Result<String, Diagnostic>>, Option<String>);
 
 /// The key of one page: the site-wide key and structure, and the page's own source.
-fn page_key(structure: &blake3::Hash, p: &crate::site::Page) -> String {
+fn page_key(structure: &blake3::Hash, p: &crate::site::Page, text: &str) -> String {
     let mut h = blake3::Hasher::new();
     h.update(structure.as_bytes());
     h.update(p.path.as_bytes());
     h.update(p.lang.as_bytes());
-    h.update(p.text.as_bytes());
+    h.update(text.as_bytes());
     h.finalize().to_hex().to_string()
 }
 
@@ -305,6 +311,7 @@ fn render_all(
         reuse: inp.cache,
         sink,
         list_keys: std::sync::Mutex::new(Vec::new()),
+        texts: inp.texts,
     };
     r.nav = cfg
         .languages
@@ -344,7 +351,8 @@ fn render_all(
             progress(());
             let fallbacks = fallbacks_of.get(&p.id).map_or(&[][..], Vec::as_slice);
             // Incremental: a page whose inputs did not change is taken from the last build.
-            let key = structure.as_ref().map(|s| page_key(s, p));
+            let text = r.source(p.id);
+            let key = structure.as_ref().map(|s| page_key(s, p, &text));
             if let (Some(key), Some((manifest, _))) = (&key, inp.cache)
                 && let Some(e) = manifest.pages.get(&p.path)
                 && e.key == *key
@@ -356,14 +364,15 @@ fn render_all(
                         summary_html: e.summary_html.clone(),
                         summary_text: e.summary_text.clone(),
                         word_count: e.word_count,
-                        search_text: e.search_text.clone(),
+                        search_terms: e.search_terms.clone(),
                         ..Rendered::default()
                     };
                     return (body, paths.into_iter().map(Ok).collect(), Some(key.clone()));
                 }
             }
             let t0 = std::time::Instant::now();
-            let mut body = r.markdown(p.id);
+            let body = r.markdown_of(p.id, &text);
+            drop(text);
             md_nanos.fetch_add(
                 t0.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
@@ -384,14 +393,13 @@ fn render_all(
                     path: (*path).clone(),
                 });
             }
-            body.html = String::new();
-            (body, out, key)
+            (r.digest(p.id, body), out, key)
         })
         .collect();
     let mut written = Vec::new();
     let mut digests = Vec::with_capacity(pass.len());
     let mut manifest = crate::cache::Manifest {
-        version: env!("CARGO_PKG_VERSION").into(),
+        version: crate::cache::FORMAT.into(),
         pages: Default::default(),
     };
     for ((body, results, key), p) in pass.into_iter().zip(&inp.site.pages) {
@@ -405,7 +413,7 @@ fn render_all(
                     summary_html: body.summary_html.clone(),
                     summary_text: body.summary_text.clone(),
                     word_count: body.word_count,
-                    search_text: body.search_text.clone(),
+                    search_terms: body.search_terms.clone(),
                 },
             );
         }
@@ -457,7 +465,7 @@ fn render_all(
                     summary_html: String::new(),
                     summary_text: String::new(),
                     word_count: 0,
-                    search_text: String::new(),
+                    search_terms: String::new(),
                 },
             );
         }
@@ -957,6 +965,32 @@ impl<'a> Renderer<'a> {
 
     /// The Markdown of one page, with its links resolved.
     fn markdown(&self, id: usize) -> Rendered {
+        self.markdown_of(id, &self.source(id))
+    }
+
+    /// The source file of a page as the site read it: from the site, or from
+    /// [`Inputs::texts`] (taken, so that it is freed once used), or read again from disk
+    /// when it was already used (a feed with full texts).
+    fn source(&self, id: usize) -> std::borrow::Cow<'_, str> {
+        let p = self.site.page(id);
+        let Some(texts) = self.texts else {
+            return std::borrow::Cow::Borrowed(&p.text);
+        };
+        let taken = texts
+            .get(id)
+            .map(|t| std::mem::take(&mut *t.lock().unwrap_or_else(|e| e.into_inner())))
+            .unwrap_or_default();
+        if !taken.is_empty() {
+            return std::borrow::Cow::Owned(taken);
+        }
+        std::borrow::Cow::Owned(
+            crate::content::read_source(&self.cfg.root.join(&p.source), &p.source)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The Markdown of a page's source `text`, with its links resolved.
+    fn markdown_of(&self, id: usize, text: &str) -> Rendered {
         let p = self.site.page(id);
         let resolver = links::PageResolver {
             index: &self.index,
@@ -965,7 +999,7 @@ impl<'a> Renderer<'a> {
         };
         markdown::render(
             &MdInput {
-                body: p.body(),
+                body: text.get(p.body_start..).unwrap_or(""),
                 body_line: p.body_line,
                 path: &p.source,
                 lang: &p.lang,
@@ -1056,10 +1090,9 @@ impl<'a> Renderer<'a> {
 
     /// The search index of each language: its reports, newest first, then its plain pages.
     fn search_indexes(&self) -> Vec<OutputFile> {
-        // One language at a time (each in parallel inside), so their texts are not all held at once.
         self.cfg
             .languages
-            .iter()
+            .par_iter()
             .map(|lang| self.search_index(lang))
             .collect()
     }
@@ -1087,16 +1120,8 @@ impl<'a> Renderer<'a> {
 
     /// One searchable page.
     fn search_doc(&self, lang: &str, id: usize) -> crate::search::Doc {
-        let id = &id;
-        let p = self.site.page(*id);
-        let body = &self.bodies[*id];
-        let tags: Vec<String> = p
-            .meta
-            .taxonomies
-            .values()
-            .flatten()
-            .map(|t| self.term_name(lang, "tags", t))
-            .collect();
+        let p = self.site.page(id);
+        let body = &self.bodies[id];
         let title = markdown::typeset(p.meta.title.as_deref().unwrap_or(""), &p.lang);
         let date = p
             .meta
@@ -1104,24 +1129,42 @@ impl<'a> Renderer<'a> {
             .as_ref()
             .map(|d| self.date(lang, d))
             .unwrap_or_default();
-        let summary = self.description(*id, body);
+        crate::search::Doc {
+            url: self.url(&p.path),
+            title,
+            date,
+            summary: self.description(id, body),
+            terms: body.search_terms.clone(),
+        }
+    }
+
+    /// What is kept of a rendered body once its page is written: the summary for lists and
+    /// feeds, and the search terms (title, summary, place, event, tags, the text's start).
+    fn digest(&self, id: usize, mut body: Rendered) -> Rendered {
+        let p = self.site.page(id);
+        let tags: Vec<String> = p
+            .meta
+            .taxonomies
+            .values()
+            .flatten()
+            .map(|t| self.term_name(&p.lang, "tags", t))
+            .collect();
         let text = format!(
-            "{title} {summary} {} {} {} {}",
+            "{} {} {} {} {} {}",
+            p.meta.title.as_deref().unwrap_or(""),
+            self.description(id, &body),
             p.meta.location.as_deref().unwrap_or(""),
             p.meta.event.as_deref().unwrap_or(""),
             tags.join(" "),
             body.search_text
         );
-        crate::search::Doc {
-            url: self.url(&p.path),
-            title,
-            date,
-            summary,
-            text,
-        }
+        body.search_terms = crate::search::terms(&p.lang, &text);
+        body.html = String::new();
+        body.search_text = String::new();
+        body.toc = Vec::new();
+        body
     }
 
-    /// Years with reports in a language, newest first, with counts.
     fn years(&self, lang: &str) -> Vec<(i32, usize)> {
         let mut m: BTreeMap<i32, usize> = BTreeMap::new();
         for id in self.site.reports.get(lang).map_or(&[][..], Vec::as_slice) {
