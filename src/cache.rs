@@ -22,7 +22,6 @@ pub struct Entry {
     pub summary_html: String,
     pub summary_text: String,
     pub word_count: usize,
-    #[serde(default)]
     pub search_terms: String,
 }
 
@@ -37,7 +36,7 @@ pub fn dir(root: &Path) -> PathBuf {
 /// The manifest of one output folder.
 pub fn manifest_path(root: &Path, out: &Path) -> PathBuf {
     let h = blake3::hash(out.to_string_lossy().as_bytes()).to_hex();
-    dir(root).join(format!("pages-{}.json", &h[..16]))
+    dir(root).join(format!("pages-{}.bin", &h[..16]))
 }
 
 impl Manifest {
@@ -46,7 +45,9 @@ impl Manifest {
         let Ok(bytes) = std::fs::read(path) else {
             return Manifest::default();
         };
-        match serde_json::from_slice::<Manifest>(&bytes) {
+        // A compact binary form (postcard): the manifest of a large site is read and written on
+        // every build.
+        match postcard::from_bytes::<Manifest>(&bytes) {
             Ok(m) if m.version == FORMAT => m,
             _ => Manifest::default(),
         }
@@ -56,9 +57,9 @@ impl Manifest {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let tmp = path.with_extension("json.tmp");
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        serde_json::to_writer(&mut w, self).map_err(std::io::Error::other)?;
+        let tmp = path.with_extension("bin.tmp");
+        let w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        let mut w = postcard::to_io(self, w).map_err(std::io::Error::other)?;
         std::io::Write::flush(&mut w)?;
         drop(w);
         std::fs::rename(tmp, path)

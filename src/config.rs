@@ -46,6 +46,9 @@ struct RawConfig {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawMarkdown {
+    /// `sanitize` (default), `escape` or `trusted`.
+    raw_html: Option<crate::markdown::RawHtml>,
+    /// The older spelling of `raw_html: trusted`.
     unsafe_html: Option<bool>,
 }
 
@@ -75,7 +78,7 @@ pub struct SiteConfig {
     pub fallback_pages: bool,
     pub taxonomies: Vec<String>,
     pub time_zone: String,
-    pub unsafe_html: bool,
+    pub raw_html: crate::markdown::RawHtml,
     pub feed_full_content: bool,
     pub feed_limit: usize,
     pub extra: serde_json::Value,
@@ -310,7 +313,11 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
         fallback_pages: raw.fallback_pages.unwrap_or(false),
         taxonomies,
         time_zone,
-        unsafe_html: md.unsafe_html.unwrap_or(false),
+        raw_html: md.raw_html.unwrap_or(if md.unsafe_html == Some(true) {
+            crate::markdown::RawHtml::Trusted
+        } else {
+            crate::markdown::RawHtml::Sanitize
+        }),
         feed_full_content: feed.full_content.unwrap_or(false),
         feed_limit: feed.limit.unwrap_or(20),
         extra: raw.extra.unwrap_or(serde_json::Value::Null),

@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod i18n;
 pub mod images;
 pub mod markdown;
+pub mod minify;
 pub mod output;
 pub mod render;
 pub mod search;

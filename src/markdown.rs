@@ -44,7 +44,7 @@ pub struct MdInput<'a> {
     pub body_line: usize,
     pub path: &'a Path,
     pub lang: &'a str,
-    pub unsafe_html: bool,
+    pub raw_html: RawHtml,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -72,6 +72,42 @@ pub struct Rendered {
 
 const MORE: &str = "<!-- more -->";
 
+/// What becomes of raw HTML written in Markdown (`markdown.raw_html` in `site.yaml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Kept when it is harmless: an allow-list of tags and attributes; scripts, styles, event
+    /// handlers, frames, forms and `javascript:` addresses removed.
+    #[default]
+    Sanitize,
+    /// Shown as text.
+    Escape,
+    /// Passed through as written, for sites whose editors are trusted.
+    Trusted,
+}
+
+/// Cleans a page's HTML with an allow-list that keeps everything the Markdown renderer itself
+/// writes (headings with ids, tables with alignment, footnotes, `<picture>` with `srcset`).
+fn sanitize(html: &str) -> String {
+    static CLEANER: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut b = ammonia::Builder::default();
+            b.add_tags(["picture", "source", "section", "figure", "figcaption"])
+                .add_generic_attributes(["id", "class", "lang", "dir", "title"])
+                .add_tag_attributes(
+                    "img",
+                    ["srcset", "sizes", "width", "height", "loading", "decoding"],
+                )
+                .add_tag_attributes("source", ["type", "srcset", "sizes", "media"])
+                .add_tag_attributes("th", ["style"])
+                .add_tag_attributes("td", ["style"])
+                .filter_style_properties(["text-align"].into_iter().collect())
+                .link_rel(None);
+            b
+        });
+    CLEANER.clean(html).to_string()
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -90,6 +126,7 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
     let mut more_at: Option<usize> = None;
     let mut in_code = false;
     let mut used_ids: HashSet<String> = HashSet::new();
+    let mut has_raw_html = false;
     let mut toc = Vec::new();
     let mut words = 0usize;
     let mut search_text = String::new();
@@ -271,11 +308,14 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
                 if trimmed.starts_with("<!--") {
                     continue;
                 }
-                if input.unsafe_html {
-                    events.push(Event::Html(h));
-                } else {
-                    // Raw HTML is shown as text unless the site opts in (`markdown.unsafe_html`).
-                    events.push(Event::Text(h));
+                match input.raw_html {
+                    RawHtml::Escape => events.push(Event::Text(h)),
+                    RawHtml::Trusted => events.push(Event::Html(h)),
+                    RawHtml::Sanitize => {
+                        // Cleaned with the whole page below: inline tags come in pieces.
+                        has_raw_html = true;
+                        events.push(Event::Html(h));
+                    }
                 }
             }
             Event::SoftBreak => {
@@ -316,6 +356,11 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
     );
     let summary_text = plain_text(summary_events);
 
+    let (out, summary_html) = if has_raw_html {
+        (sanitize(&out), sanitize(&summary_html))
+    } else {
+        (out, summary_html)
+    };
     Rendered {
         html: out,
         summary_html,
@@ -400,7 +445,7 @@ mod tests {
                 body_line: 5,
                 path: Path::new("x.md"),
                 lang,
-                unsafe_html: false,
+                raw_html: RawHtml::Sanitize,
             },
             &KeepAll,
         )
@@ -434,10 +479,28 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_is_text_by_default() {
-        let r = md("<script>alert(1)</script>\n\nHi <b>x</b>\n", "en");
-        assert!(!r.html.contains("<script>"), "{}", r.html);
-        assert!(r.html.contains("&lt;script&gt;"));
+    fn raw_html_is_cleaned_by_default() {
+        let r = md(
+            "<script>alert(1)</script>\n\nH<sub>2</sub>O, <abbr title=\"x\">ШОС</abbr> <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">a</a>\n\n| a |\n|:-:|\n| 1 |\n",
+            "en",
+        );
+        assert!(
+            !r.html.contains("script") && !r.html.contains("alert"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("H<sub>2</sub>O"), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<abbr title="x">ШОС</abbr>"#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"<img src="x">"#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<th style="text-align:center">"#),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

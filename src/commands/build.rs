@@ -28,6 +28,11 @@ pub fn run(a: BuildArgs) -> u8 {
         return super::CONTENT_ERROR;
     }
     if let Some(g) = generated {
+        if std::env::var_os("DASTAN_TRACE").is_some() {
+            for (stage, d) in &g.timings.stages {
+                eprintln!("{stage:<15} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
         let per: Vec<String> = g
             .pages_per_language()
             .iter()

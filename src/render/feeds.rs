@@ -48,62 +48,7 @@ fn walk_files(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
     out
 }
 
-/// A small CSS minifier: comments and needless white space go.
-pub fn minify_css(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let bytes: Vec<char> = css.chars().collect();
-    let mut i = 0;
-    let mut in_str: Option<char> = None;
-    let mut pending_space = false;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if let Some(q) = in_str {
-            out.push(c);
-            if c == '\\' && i + 1 < bytes.len() {
-                out.push(bytes[i + 1]);
-                i += 2;
-                continue;
-            }
-            if c == q {
-                in_str = None;
-            }
-            i += 1;
-            continue;
-        }
-        if c == '/' && bytes.get(i + 1) == Some(&'*') {
-            let mut j = i + 2;
-            while j + 1 < bytes.len() && !(bytes[j] == '*' && bytes[j + 1] == '/') {
-                j += 1;
-            }
-            i = j + 2;
-            continue;
-        }
-        if c.is_whitespace() {
-            pending_space = true;
-            i += 1;
-            continue;
-        }
-        if pending_space {
-            let prev = out.chars().last();
-            let tight = |ch: char| "{};:,>".contains(ch);
-            if prev.is_some_and(|p| !tight(p)) && !tight(c) && c != '}' {
-                out.push(' ');
-            }
-            pending_space = false;
-        }
-        if c == '"' || c == '\'' {
-            in_str = Some(c);
-        }
-        if c == '}' && out.ends_with(';') {
-            out.pop();
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
-/// The theme's static files: CSS and JS fingerprinted (`style.3f2a9c1b.css`), CSS minified.
+/// The theme's static files: CSS and JS minified and fingerprinted (`style.3f2a9c1b.css`).
 /// Returns the map from the theme's name to the output path, and the files.
 pub fn theme_assets(
     cfg: &SiteConfig,
@@ -127,10 +72,26 @@ pub fn theme_assets(
                     continue;
                 }
             };
+            let text = String::from_utf8_lossy(&bytes);
             let bytes = if ext == "css" {
-                minify_css(&String::from_utf8_lossy(&bytes)).into_bytes()
+                crate::minify::css(&text).into_bytes()
             } else {
-                bytes
+                match crate::minify::js(&text) {
+                    Ok(small) => small.into_bytes(),
+                    Err(e) => {
+                        // The page still works with the script as it was written.
+                        diags.push(
+                            Diagnostic::warning(
+                                rel(&cfg.root, &path),
+                                e.line,
+                                e.column,
+                                format!("JavaScript syntax error: {}", e.message),
+                            )
+                            .with_hint("the script is published as it is, not minified"),
+                        );
+                        bytes
+                    }
+                }
             };
             let hash = blake3::hash(&bytes).to_hex();
             let (stem, _) = name.rsplit_once('.').unwrap_or((&name, ""));
@@ -371,22 +332,5 @@ pub(super) fn sitemap(r: &Renderer) -> OutputFile {
     OutputFile {
         path: "sitemap.xml".into(),
         data: Data::Bytes(x.into_bytes()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn css_minified() {
-        assert_eq!(
-            minify_css("a  {\n  color : red ;\n}\n/* x */ b > c { margin: 0 auto; }"),
-            "a{color:red}b>c{margin:0 auto}"
-        );
-        assert_eq!(
-            minify_css("a::after { content: \" x  y \"; }"),
-            "a::after{content:\" x  y \"}"
-        );
     }
 }

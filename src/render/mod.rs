@@ -1003,7 +1003,7 @@ impl<'a> Renderer<'a> {
                 body_line: p.body_line,
                 path: &p.source,
                 lang: &p.lang,
-                unsafe_html: self.cfg.unsafe_html,
+                raw_html: self.cfg.raw_html,
             },
             &resolver,
         )

@@ -28,8 +28,8 @@ fn html_text_and_attributes() {
         "no script element from content"
     );
     assert!(
-        !html.contains("<img src=x"),
-        "raw HTML in Markdown is shown as text by default"
+        !html.contains("alert(2)") && !html.contains("onerror"),
+        "raw HTML in Markdown is cleaned by default"
     );
     assert!(
         html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
@@ -46,6 +46,49 @@ fn html_text_and_attributes() {
         html.contains("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\""),
         "a URL in an attribute is escaped"
     );
+}
+
+/// The three policies for raw HTML in Markdown, in built pages.
+#[test]
+fn raw_html_policies() {
+    let body = "Формула H<sub>2</sub>O, <kbd>Ctrl</kbd>.\n\n<iframe src=\"https://evil.example/\"></iframe>\n\n<p onclick=\"steal()\" style=\"position:fixed\">Текст</p>\n\n<script>steal()</script>\n";
+    let build = |policy: &str| {
+        let t = SiteTest::new();
+        if !policy.is_empty() {
+            let cfg = std::fs::read_to_string(t.path().join("site.yaml")).unwrap();
+            t.write(
+                "site.yaml",
+                &format!("{cfg}\nmarkdown:\n  raw_html: {policy}\n"),
+            );
+        }
+        t.report("x", "ru", "title: X\ndate: 2025-01-01", body);
+        t.build();
+        let html = t.read("ru/reports/x/index.html");
+        let start = html.find("<div class=\"prose\"").unwrap();
+        let end = html[start..].find("</div>").unwrap() + start;
+        html[start..end].to_string()
+    };
+    let clean = build("");
+    assert!(clean.contains("H<sub>2</sub>O, <kbd>Ctrl</kbd>"), "{clean}");
+    assert!(clean.contains("<p>Текст</p>"), "{clean}");
+    for gone in ["iframe", "onclick", "steal", "position:fixed", "<script"] {
+        assert!(!clean.contains(gone), "{gone} in {clean}");
+    }
+    let text = build("escape");
+    assert!(
+        text.contains("&lt;sub&gt;2&lt;") || text.contains("&lt;sub&gt;2&lt;&#x2F;sub&gt;"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("<iframe") && !text.contains("<script"),
+        "{text}"
+    );
+    let trusted = build("trusted");
+    assert!(
+        trusted.contains("<iframe src=\"https://evil.example/\"></iframe>"),
+        "{trusted}"
+    );
+    assert!(trusted.contains("onclick=\"steal()\""), "{trusted}");
 }
 
 #[test]

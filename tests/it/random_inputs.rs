@@ -130,7 +130,7 @@ fn random_inputs_never_panic() {
                 body_line: 1,
                 path,
                 lang,
-                unsafe_html: false,
+                raw_html: dastan::markdown::RawHtml::Sanitize,
             },
             &KeepAll,
         );
