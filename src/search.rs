@@ -89,9 +89,9 @@ struct Stems {
     lang: String,
     stemmer: Option<Stemmer>,
     /// Word → number of its stem in `stems`.
-    ids: std::collections::HashMap<String, u32>,
+    ids: rustc_hash::FxHashMap<String, u32>,
     /// Stem → its number.
-    stem_ids: std::collections::HashMap<String, u32>,
+    stem_ids: rustc_hash::FxHashMap<String, u32>,
     stems: Vec<String>,
     /// Per stem, the last call of [`terms`] that gave it.
     seen: Vec<u64>,

@@ -439,15 +439,20 @@ fn render_all(
         .collect();
 
     // Pass 2: lists, terms, archives, 404s, aliases.
+    // The search indexes are made alongside (they need the pages' terms, not the lists).
     let jobs = r.jobs();
-    let results: Vec<Result<String, Diagnostic>> = jobs
-        .par_iter()
-        .map(|j| {
-            let f = r.run(j, None)?;
-            let path = f.path.clone();
-            sink.put(f).map(|()| path)
-        })
-        .collect();
+    let (results, search): (Vec<Result<String, Diagnostic>>, _) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|j| {
+                    let f = r.run(j, None)?;
+                    let path = f.path.clone();
+                    sink.put(f).map(|()| path)
+                })
+                .collect()
+        },
+        || r.search_indexes(),
+    );
     for res in results {
         match res {
             Ok(p) => written.push(p),
@@ -471,7 +476,7 @@ fn render_all(
         }
     }
     files.extend(feeds::feeds(&r));
-    files.extend(r.search_indexes());
+    files.extend(search);
     timings.push(("lists+feeds", started.elapsed()));
     files.push(feeds::sitemap(&r));
     files.push(OutputFile {
@@ -1727,8 +1732,13 @@ impl<'a> Renderer<'a> {
         let mut h = blake3::Hasher::new();
         h.update(global.as_bytes());
         h.update(template.as_bytes());
-        // Serialized straight into the hash: no copy of the page's data is made.
-        let _ = serde_json::to_writer(&mut h, ctx);
+        // Serialized straight into the hash through a buffer (the hasher is fastest with large
+        // pieces): no copy of the page's data is kept.
+        {
+            let mut w = std::io::BufWriter::with_capacity(16 * 1024, &mut h);
+            let _ = serde_json::to_writer(&mut w, ctx);
+            let _ = std::io::Write::flush(&mut w);
+        }
         let key = h.finalize().to_hex().to_string();
         let hit = manifest.pages.get(path).is_some_and(|e| e.key == key) && self.sink.reuse(path);
         if let Ok(mut keys) = self.list_keys.lock() {
