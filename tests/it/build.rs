@@ -732,3 +732,21 @@ fn a_full_disk_leaves_the_previous_site() {
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
+
+#[test]
+fn a_report_lists_other_languages_only_when_the_site_has_them() {
+    let t = SiteTest::new();
+    t.report("x", "ru", "title: X\ndate: 2025-01-01", "Текст.");
+    t.build();
+    assert!(
+        t.read("ru/reports/x/index.html")
+            .contains("class=\"translations\"")
+    );
+    t.write(
+        "site.yaml",
+        "base_url: https://example.org/\nlanguages: [ru]\n",
+    );
+    t.build();
+    let html = t.read("ru/reports/x/index.html");
+    assert!(!html.contains("class=\"translations\""), "{html}");
+}
