@@ -303,6 +303,54 @@ fn many_concurrent_requests_and_disconnects() {
     assert_eq!(get(&addr, "/ru/").0, 200, "still serving");
 }
 
+/// Slow clients (a request sent a byte at a time, a response read a few bytes at a time) do not
+/// hold up anyone else, and each still gets its whole page.
+#[test]
+fn slow_clients_do_not_block_others() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: A\ndate: 2025-01-01", "Текст.");
+    let s = start(&t);
+    let slow: Vec<_> = (0..8)
+        .map(|_| {
+            let addr = s.addr.clone();
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(&addr).unwrap();
+                for b in b"GET /ru/reports/a/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" {
+                    c.write_all(&[*b]).unwrap();
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let mut page = Vec::new();
+                let mut buf = [0u8; 64];
+                loop {
+                    match c.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => page.extend_from_slice(&buf[..n]),
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                String::from_utf8_lossy(&page).into_owned()
+            })
+        })
+        .collect();
+    // Meanwhile, ordinary requests are answered at once.
+    for _ in 0..20 {
+        let started = Instant::now();
+        assert_eq!(get(&s.addr, "/ru/").0, 200);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "blocked by slow clients"
+        );
+    }
+    for th in slow {
+        let page = th.join().unwrap();
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert!(
+            page.contains("</html>"),
+            "the whole page reaches a slow reader"
+        );
+    }
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
