@@ -105,12 +105,20 @@ fn run(
     diags.extend(d);
     let i18n = Arc::new(i18n);
     timings.mark("config+i18n", t);
-    let (sources, d) = content::load(&cfg);
+    // Writing to disk, files unchanged since the last build are not read or parsed again.
+    let mut parsed_before = (mode == Mode::Disk).then(|| cache::Sources::load(&cfg));
+    let (sources, d) = content::load_with(&cfg, parsed_before.as_mut());
+    drop(parsed_before);
     diags.extend(d);
     timings.mark("load", t);
-    let (mut site, d) = site::link(&cfg, sources, opts.drafts);
+    let (mut site, d, parsed) = site::link_with(&cfg, sources, opts.drafts);
     diags.extend(d);
     timings.mark("parse+link", t);
+    // Saved while the pages render.
+    let saving = (mode == Mode::Disk).then(|| {
+        let cfg = cfg.clone();
+        std::thread::spawn(move || cache::Sources::save(&cfg, parsed))
+    });
     // Writing to disk, the sources are taken out of the site and freed page by page.
     let texts: Option<Vec<std::sync::Mutex<String>>> = (mode == Mode::Disk).then(|| {
         site.pages
@@ -134,6 +142,9 @@ fn run(
     };
     let out = render::render(&inputs, sink, &mut timings.stages);
     diags.extend(out.diags);
+    if let Some(s) = saving {
+        let _ = s.join();
+    }
     *t = Instant::now();
     let live = out
         .kept
@@ -222,7 +233,20 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
             return (None, diags);
         }
     };
-    let sink = match output::DiskSink::create(&out) {
+    let manifest_path = cache::manifest_path(&cfg.root, &out);
+    // The previous manifest only counts when the previous site it describes is still there.
+    let mut previous = if out.is_dir() {
+        cache::Manifest::load(&manifest_path)
+    } else {
+        cache::Manifest::default()
+    };
+    // The site before the previous one, kept by the last build: updated in place of a fresh
+    // folder when the manifest says what it holds.
+    let staging = output::Staging {
+        dir: cache::staging_path(&cfg.root, &out),
+        files: previous.staged.take(),
+    };
+    let sink = match output::DiskSink::create(&out, Some(staging)) {
         Ok(s) => s,
         Err(e) => {
             let mut diags = Diagnostics::new();
@@ -235,15 +259,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
             return (None, diags);
         }
     };
-    let manifest_path = cache::manifest_path(&cfg.root, &out);
-    // The previous manifest only counts when the previous site it describes is still there.
-    let previous = if out.is_dir() {
-        cache::Manifest::load(&manifest_path)
-    } else {
-        cache::Manifest::default()
-    };
-    let _ = std::fs::remove_file(&manifest_path);
-    let (mut g, mut diags, manifest) = run(
+    let (mut g, mut diags, mut manifest) = run(
         opts,
         &sink,
         &mut t,
@@ -252,19 +268,33 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
         Some(&previous),
         Mode::Disk,
     );
-    drop(previous);
     if diags.has_errors() {
-        sink.discard();
+        // The output folder stays as it was, and so does the manifest that describes it; the
+        // folder written into is kept for the next build.
+        if previous.is_known() {
+            previous.staged = sink.discard();
+            let _ = previous.save(&manifest_path);
+        }
         return (Some(g), diags);
     }
-    if let Err(e) = sink.commit() {
-        diags.push(
+    // From the swap until the new manifest is saved, no manifest: an interrupted run only
+    // costs the next build its speed.
+    let _ = std::fs::remove_file(&manifest_path);
+    match sink.commit() {
+        Err(e) => diags.push(
             Diagnostic::error(configured, 1, 1, format!("cannot write the site: {e}"))
                 .with_hint("the previous site was left as it was"),
-        );
-    } else {
-        // Without a manifest the next build renders everything: never wrong, only slower.
-        let _ = manifest.save(&manifest_path);
+        ),
+        Ok(kept) => {
+            manifest.files = kept.files;
+            // The folder now kept holds the previous site, whose files the old manifest knew.
+            manifest.staged = match kept.staged {
+                Some(_) if previous.is_known() => Some(std::mem::take(&mut previous.files)),
+                _ => None,
+            };
+            drop(previous);
+            let _ = manifest.save(&manifest_path);
+        }
     }
     g.timings.mark("swap", &mut t);
     (Some(g), diags)

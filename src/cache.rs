@@ -14,19 +14,41 @@ pub struct Manifest {
     /// [`FORMAT`] of the program that wrote it; another format is not read.
     pub version: String,
     pub pages: HashMap<String, Entry>,
+    /// Every file of the output folder with the key it was made from ("" when it has none).
+    pub files: HashMap<String, String>,
+    /// The same for the site before it, kept in `.dastan-cache/` for the next build to update
+    /// (`None` when there is none, or what it holds is not known).
+    pub staged: Option<HashMap<String, String>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One page or file of the last build: its key, and for a page what lists, feeds and the
+/// search index need of its body (taken, not copied, when the page is reused).
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Entry {
     pub key: String,
+    pub body: std::sync::Mutex<Body>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Body {
     pub summary_html: String,
     pub summary_text: String,
     pub word_count: usize,
     pub search_terms: String,
 }
 
+impl Entry {
+    /// An entry with a key alone (a list page, a feed).
+    pub fn key(key: String) -> Entry {
+        Entry {
+            key,
+            body: Default::default(),
+        }
+    }
+}
+
 /// The manifest's format: this program's version and the layout of an entry.
-pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms");
+pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms+staged+2");
 
 /// The cache folder of a site.
 pub fn dir(root: &Path) -> PathBuf {
@@ -39,7 +61,18 @@ pub fn manifest_path(root: &Path, out: &Path) -> PathBuf {
     dir(root).join(format!("pages-{}.bin", &h[..16]))
 }
 
+/// Where the site before the last one is kept, for the next build of one output folder.
+pub fn staging_path(root: &Path, out: &Path) -> PathBuf {
+    let h = blake3::hash(out.to_string_lossy().as_bytes()).to_hex();
+    dir(root).join(format!("previous-{}", &h[..16]))
+}
+
 impl Manifest {
+    /// Whether it was read from a manifest of this program (and not made up for a first build).
+    pub fn is_known(&self) -> bool {
+        self.version == FORMAT
+    }
+
     /// The previous manifest, or an empty one (a missing or unreadable cache only costs time).
     pub fn load(path: &Path) -> Manifest {
         let Ok(bytes) = std::fs::read(path) else {
@@ -88,4 +121,107 @@ pub fn global_key(cfg: &SiteConfig, options: &str) -> blake3::Hash {
         }
     }
     h.finalize()
+}
+
+/// What a Markdown file was when it was read: enough to tell that it has not changed since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified: i128,
+    changed: i128,
+    inode: u64,
+}
+
+/// Seconds a file must have been left alone before its stamp is trusted: a file changed twice
+/// within the file system's clock tick could otherwise keep the same stamp.
+const SETTLED_NS: i128 = 2_000_000_000;
+
+impl Stamp {
+    /// The stamp of a file, when it has been left alone long enough to be trusted.
+    pub fn of(m: &std::fs::Metadata, now: std::time::SystemTime) -> Option<Stamp> {
+        let ns = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as i128)
+        };
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                m.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (m.created().map_or(0, ns), 0);
+        let modified = ns(m.modified().ok()?);
+        let now = ns(now);
+        (modified < now - SETTLED_NS && changed < now - SETTLED_NS).then_some(Stamp {
+            len: m.len(),
+            modified,
+            changed,
+            inode,
+        })
+    }
+}
+
+/// One Markdown file as parsed by the last build: its front matter (before translations
+/// inherit from each other) and a hash of its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parsed {
+    pub stamp: Stamp,
+    pub hash: [u8; 32],
+    pub meta: crate::frontmatter::Meta,
+    pub body_start: usize,
+    pub body_line: usize,
+}
+
+/// The Markdown files of the site as the last build parsed them, by path (as shown in
+/// messages): a file whose stamp is the same is not read or parsed again by `build`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Sources {
+    version: String,
+    pub files: HashMap<String, Parsed>,
+}
+
+impl Sources {
+    /// Everything parsing depends on besides the file: this program, the time zone (dates are
+    /// resolved in it) and the taxonomies (they are fields).
+    fn version(cfg: &SiteConfig) -> String {
+        format!("{FORMAT}|{}|{}", cfg.time_zone, cfg.taxonomies.join(","))
+    }
+
+    fn path(cfg: &SiteConfig) -> PathBuf {
+        dir(&cfg.root).join("sources.bin")
+    }
+
+    /// The cache of the last build, or an empty one.
+    pub fn load(cfg: &SiteConfig) -> Sources {
+        let version = Sources::version(cfg);
+        std::fs::read(Sources::path(cfg))
+            .ok()
+            .and_then(|b| postcard::from_bytes::<Sources>(&b).ok())
+            .filter(|s| s.version == version)
+            .unwrap_or_default()
+    }
+
+    /// Saves what this build parsed (a failure only costs the next build its speed).
+    pub fn save(cfg: &SiteConfig, files: HashMap<String, Parsed>) {
+        let s = Sources {
+            version: Sources::version(cfg),
+            files,
+        };
+        let path = Sources::path(cfg);
+        let tmp = path.with_extension("bin.tmp");
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(dir(&cfg.root))?;
+            let w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+            let mut w = postcard::to_io(&s, w).map_err(std::io::Error::other)?;
+            std::io::Write::flush(&mut w)?;
+            drop(w);
+            std::fs::rename(&tmp, &path)
+        };
+        if write().is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
 }

@@ -15,16 +15,23 @@ pub enum Kind {
 }
 
 /// One Markdown file, read and normalized (no BOM, `\n` line ends).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
     /// Path relative to the site root, as shown in messages.
     pub shown: PathBuf,
     pub lang: String,
+    /// The text; empty when the file is unchanged since the last build parsed it (`parsed`).
     pub text: String,
+    /// A hash of the text.
+    pub hash: [u8; 32],
+    /// The file's stamp, when it can be trusted to tell a change (`build` only).
+    pub stamp: Option<crate::cache::Stamp>,
+    /// What the last build parsed from this file, when it has not changed since.
+    pub parsed: Option<Box<crate::cache::Parsed>>,
 }
 
 /// A folder of translations and their assets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceBundle {
     /// Path under `content/` with `/` separators and NFC names: `reports/2025-04-28-visit`.
     pub dir: String,
@@ -58,6 +65,15 @@ fn split_name(name: &str) -> Option<(&str, Option<&str>)> {
 
 /// Reads all bundles under `content/`. Problems with single files do not stop the others.
 pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
+    load_with(cfg, None)
+}
+
+/// Like [`load`]; a file that `cache` holds with the same stamp is not read again (its text
+/// is left empty, and what was parsed from it comes with it).
+pub fn load_with(
+    cfg: &SiteConfig,
+    cache: Option<&mut crate::cache::Sources>,
+) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
     let root = &cfg.root;
     let content = cfg.content_dir();
     let mut diags = Vec::new();
@@ -155,7 +171,7 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
         loose_files.push((path.to_path_buf(), name.to_string()));
     }
     // Second pass: every file joins its bundle as a translation or as an asset.
-    let mut to_read: Vec<(String, usize, PathBuf)> = Vec::new();
+    let mut to_read: Vec<(String, usize, PathBuf, String)> = Vec::new();
     for (path, name) in loose_files {
         let parent = path.parent().unwrap_or(&content);
         let dir = content_dir_key(&content, parent);
@@ -220,11 +236,19 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
                 continue;
             }
             // Read later, in parallel.
-            to_read.push((key.clone(), bundle.files.len(), path.clone()));
+            to_read.push((
+                key.clone(),
+                bundle.files.len(),
+                path.clone(),
+                shown.to_string_lossy().into_owned(),
+            ));
             bundle.files.push(SourceFile {
                 shown,
                 lang,
                 text: String::new(),
+                hash: [0; 32],
+                stamp: None,
+                parsed: None,
             });
         } else {
             // An asset belongs to the nearest bundle folder above it.
@@ -247,20 +271,55 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
             }
         }
     }
-    let texts: Vec<Result<String, ReadError>> = {
+    let now = std::time::SystemTime::now();
+    let mut cache = cache;
+    let texts: Vec<Result<Read, ReadError>> = {
         use rayon::prelude::*;
+        let cache = cache.as_deref();
         to_read
             .par_iter()
-            .map(|(_, _, path)| read_text(path))
+            .map(|(_, _, path, shown)| {
+                let stamp = cache.and_then(|_| {
+                    std::fs::metadata(path)
+                        .ok()
+                        .and_then(|m| crate::cache::Stamp::of(&m, now))
+                });
+                // Unchanged since the last build: what was parsed from it, without reading it.
+                if stamp.is_some()
+                    && cache
+                        .and_then(|c| c.files.get(shown))
+                        .is_some_and(|p| Some(p.stamp) == stamp)
+                {
+                    return Ok(Read::Unchanged);
+                }
+                let text = read_text(path)?;
+                // The hash is the incremental build's key of the page's own text.
+                let hash = match cache {
+                    Some(_) => *blake3::hash(text.as_bytes()).as_bytes(),
+                    None => [0; 32],
+                };
+                Ok(Read::Text(text, hash, stamp))
+            })
             .collect()
     };
     let mut unreadable: Vec<(String, usize)> = Vec::new();
-    for ((key, i, _), text) in to_read.into_iter().zip(texts) {
+    for ((key, i, _, shown), text) in to_read.into_iter().zip(texts) {
         let Some(file) = bundles.get_mut(&key).and_then(|b| b.files.get_mut(i)) else {
             continue;
         };
         match text {
-            Ok(t) => file.text = t,
+            Ok(Read::Text(t, hash, stamp)) => {
+                file.text = t;
+                file.hash = hash;
+                file.stamp = stamp;
+            }
+            Ok(Read::Unchanged) => {
+                if let Some(p) = cache.as_mut().and_then(|c| c.files.remove(&shown)) {
+                    file.hash = p.hash;
+                    file.stamp = Some(p.stamp);
+                    file.parsed = Some(Box::new(p));
+                }
+            }
             Err(e) => {
                 diags.push(
                     e.located(&file.shown)
@@ -301,6 +360,12 @@ fn content_dir_key(content: &Path, dir: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().nfc().collect())
         .collect();
     parts.join("/")
+}
+
+/// A file read, or only looked at (its stamp) when it may be in the cache.
+enum Read {
+    Text(String, [u8; 32], Option<crate::cache::Stamp>),
+    Unchanged,
 }
 
 struct ReadError {

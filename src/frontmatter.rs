@@ -76,7 +76,9 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// A date as written, resolved to a calendar date and an instant.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct PageDate {
     /// Seconds since the epoch, for sorting.
     pub ts: i64,
@@ -215,21 +217,22 @@ struct RawSource {
     url: Option<Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cover {
     pub src: Option<String>,
     pub alt: Option<String>,
     pub credit: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub name: Option<String>,
     pub url: Option<String>,
 }
 
-/// Typed front matter of one file, before inheritance from its translations.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Typed front matter of one file, before inheritance from its translations. Kept between
+/// builds in the cache of parsed sources (`cache::Sources`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub title: Option<String>,
     pub date: Option<PageDate>,
@@ -245,6 +248,7 @@ pub struct Meta {
     pub draft: bool,
     pub slug: Option<String>,
     pub aliases: Vec<String>,
+    #[serde(with = "json_text")]
     pub extra: serde_json::Value,
     /// Line (in the `.md` file) of each top-level key, for later diagnostics.
     pub key_lines: BTreeMap<String, usize>,
@@ -525,5 +529,19 @@ mod tests {
         let s = split(text, Path::new("a.md")).unwrap();
         let e = parse(&s, Path::new("a.md"), &[], &utc()).unwrap_err();
         assert!(e[0].line >= 3, "{:?}", e[0]);
+    }
+}
+
+/// `extra` as JSON text in the cache: its compact binary format cannot hold a free-form value.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &serde_json::Value, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
     }
 }

@@ -5,9 +5,10 @@
 use crate::diag::Diagnostic;
 use crate::render::{Data, OutputFile};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Lexically normalized absolute path (no `.` or `..`), with symlinks of the existing part resolved.
 fn absolute(base: &Path, p: &Path) -> PathBuf {
@@ -168,93 +169,306 @@ pub fn clean_leftovers(out: &Path) {
     }
 }
 
-/// Writes files into a fresh folder beside the output folder as they come; `commit` swaps it
-/// in, `discard` (or dropping it uncommitted) removes it.
+/// The site before the last one, kept in `.dastan-cache/` so that the next build only has
+/// to change in it what differs, instead of making every file again.
+#[derive(Debug, Clone)]
+pub struct Staging {
+    /// Where it is kept.
+    pub dir: PathBuf,
+    /// Its files with the keys they were made from ("" when a file has none), when known.
+    pub files: Option<HashMap<String, String>>,
+}
+
+/// One file of the new site: the key it is made from, and whether it is in place yet.
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    key: String,
+    written: bool,
+}
+
+/// Writes files into a folder beside the output folder as they come; `commit` swaps it in,
+/// `discard` (or dropping it uncommitted) leaves the output folder as it was.
+///
+/// The folder is either fresh, or the site before the last one (kept from the previous
+/// build, see [`Staging`]): then a file whose key is the same as the one already there is
+/// left as it is, and the files the new site does not have are removed at the end. After the
+/// swap the previous site takes its place in `.dastan-cache/`, for the next build.
 pub struct DiskSink {
     tmp: PathBuf,
     out: PathBuf,
     done: std::sync::atomic::AtomicBool,
+    /// Where the previous site goes after the swap (`None`: it is removed).
+    keep: Option<PathBuf>,
+    /// The keys of the files already in `tmp`, when it is a kept site being updated.
+    staged: Option<HashMap<String, String>>,
+    /// Every file of the new site, by path.
+    files: Mutex<HashMap<String, Slot>>,
+}
+
+/// What became of the previous site after a build, for the next manifest.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The files of the folder kept in `.dastan-cache/` with their keys (`None`: none kept).
+    pub staged: Option<HashMap<String, String>>,
+    /// The files of the new output folder with their keys (after a commit).
+    pub files: HashMap<String, String>,
 }
 
 impl DiskSink {
-    pub fn create(out: &Path) -> io::Result<DiskSink> {
+    /// A sink for `out`. With `staging`, the kept site is updated in place of a fresh folder
+    /// when its files are known, and the previous site is kept there after the swap.
+    pub fn create(out: &Path, staging: Option<Staging>) -> io::Result<DiskSink> {
         clean_leftovers(out);
         let tmp = sibling(out, "tmp");
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
-        std::fs::create_dir_all(&tmp)?;
+        let mut staged = None;
+        let mut keep = None;
+        if let Some(s) = staging {
+            if s.dir.is_dir() {
+                match s.files {
+                    Some(files) if std::fs::rename(&s.dir, &tmp).is_ok() => staged = Some(files),
+                    // Unknown contents: of no use.
+                    _ => remove_tree(&s.dir),
+                }
+            }
+            keep = Some(s.dir);
+        }
+        if staged.is_none() {
+            std::fs::create_dir_all(&tmp)?;
+        }
         Ok(DiskSink {
             tmp,
             out: out.to_path_buf(),
             done: std::sync::atomic::AtomicBool::new(false),
+            keep,
+            staged,
+            files: Mutex::new(HashMap::new()),
         })
     }
 
-    pub fn commit(self) -> io::Result<()> {
-        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
-        let r = swap(&self.tmp, &self.out);
-        if r.is_err() {
-            let _ = std::fs::remove_dir_all(&self.tmp);
-        }
-        r
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn discard(self) {
-        // Drop removes the folder.
+    /// The files written, with their keys.
+    fn written(&self) -> HashMap<String, String> {
+        self.slots()
+            .iter()
+            .filter(|(_, s)| s.written)
+            .map(|(p, s)| (p.clone(), s.key.clone()))
+            .collect()
+    }
+
+    /// Swaps the new site in. The previous one is kept for the next build when it can be.
+    pub fn commit(self) -> io::Result<Kept> {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        let files = self.written();
+        if let Some(staged) = &self.staged {
+            // What the kept site has and the new one does not.
+            let stale: Vec<&String> = staged.keys().filter(|p| !files.contains_key(*p)).collect();
+            stale.par_iter().for_each(|p| {
+                if let Some(path) = safe_join(&self.tmp, p) {
+                    remove_path(&path);
+                    let mut dir = path.parent();
+                    while let Some(d) = dir {
+                        if d == self.tmp || std::fs::remove_dir(d).is_err() {
+                            break;
+                        }
+                        dir = d.parent();
+                    }
+                }
+            });
+        }
+        let previous = match swap(&self.tmp, &self.out) {
+            Ok(p) => p,
+            Err(e) => {
+                remove_tree(&self.tmp);
+                return Err(e);
+            }
+        };
+        let staged = match (previous, &self.keep) {
+            (Some(old), Some(keep)) => {
+                if let Some(parent) = keep.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                if std::fs::rename(&old, keep).is_ok() {
+                    Some(HashMap::new())
+                } else {
+                    remove_tree(&old);
+                    None
+                }
+            }
+            (Some(old), None) => {
+                remove_tree(&old);
+                None
+            }
+            (None, _) => None,
+        };
+        Ok(Kept { staged, files })
+    }
+
+    /// Leaves the output folder as it was. The folder written into is kept for the next build
+    /// (its files and their keys are returned), or removed.
+    pub fn discard(self) -> Option<HashMap<String, String>> {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        let Some(keep) = self.keep.as_ref() else {
+            remove_tree(&self.tmp);
+            return None;
+        };
+        let mut files = self.staged.clone().unwrap_or_default();
+        files.extend(self.written());
+        if let Some(parent) = keep.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if std::fs::rename(&self.tmp, keep).is_ok() {
+            Some(files)
+        } else {
+            remove_tree(&self.tmp);
+            None
+        }
     }
 
     fn write(&self, f: &OutputFile) -> io::Result<()> {
+        if matches!(f.data, Data::Reused) {
+            // Already in place (`reuse`).
+            return Ok(());
+        }
         let Some(path) = safe_join(&self.tmp, &f.path) else {
             return Err(io::Error::other(format!(
                 "refusing to write `{}` outside the output folder",
                 f.path
             )));
         };
-        if let Some(parent) = path.parent() {
+        // Two files for one path is an error, never a silent overwrite.
+        {
+            let mut slots = self.slots();
+            let slot = slots.entry(f.path.clone()).or_default();
+            if slot.written {
+                return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
+            }
+            slot.written = true;
+        }
+        let result = self.write_at(&path, f);
+        if result.is_err() {
+            // Whatever is there now is nothing a later build may count on.
+            if let Some(slot) = self.slots().get_mut(&f.path) {
+                slot.key.clear();
+            }
+        }
+        result
+    }
+
+    fn write_at(&self, path: &Path, f: &OutputFile) -> io::Result<()> {
+        if self.staged.is_some() {
+            // A kept site: the file there may be another site's (a hard link): replace it,
+            // never write into it.
+            make_room(&self.tmp, path);
+        } else if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        // `create_new`: two files for one path is an error, never a silent overwrite.
         match &f.data {
             Data::Bytes(b) => {
                 use std::io::Write as _;
                 let mut file = std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
-                    .open(&path)?;
+                    .open(path)?;
                 file.write_all(b)
             }
-            Data::Copy(src) => {
-                if path.exists() {
-                    return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
-                }
-                std::fs::copy(src, &path).map(|_| ())
-            }
+            Data::Copy(src) => std::fs::copy(src, path).map(|_| ()),
             Data::Reused => Ok(()),
         }
     }
 }
 
+/// Removes a file, or a folder with everything in it.
+fn remove_path(path: &Path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => remove_tree(path),
+        Ok(_) => {
+            let _ = std::fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+}
+
+/// Clears the way for a new file at `path` inside `base`: whatever is at the path goes, and
+/// so does a file where one of its folders must be.
+fn make_room(base: &Path, path: &Path) {
+    remove_path(path);
+    let Some(parent) = path.parent() else { return };
+    if std::fs::create_dir_all(parent).is_ok() {
+        return;
+    }
+    let mut dir = parent;
+    while dir != base {
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+            let _ = std::fs::remove_file(dir);
+            break;
+        }
+        match dir.parent() {
+            Some(d) => dir = d,
+            None => break,
+        }
+    }
+    let _ = std::fs::create_dir_all(parent);
+}
+
 impl Drop for DiskSink {
     fn drop(&mut self) {
         if !self.done.load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = std::fs::remove_dir_all(&self.tmp);
+            remove_tree(&self.tmp);
         }
     }
 }
 
 impl crate::render::Sink for DiskSink {
+    fn note(&self, path: &str, key: &str) {
+        let mut slots = self.slots();
+        let slot = slots.entry(path.to_string()).or_default();
+        if !slot.written {
+            slot.key = key.to_string();
+        }
+    }
+
     fn reuse(&self, path: &str) -> bool {
         let (Some(from), Some(to)) = (safe_join(&self.out, path), safe_join(&self.tmp, path))
         else {
             return false;
         };
-        if let Some(parent) = to.parent()
-            && std::fs::create_dir_all(parent).is_err()
+        let key = {
+            let mut slots = self.slots();
+            let slot = slots.entry(path.to_string()).or_default();
+            if slot.written {
+                return false;
+            }
+            slot.key.clone()
+        };
+        let ok = if !key.is_empty()
+            && self
+                .staged
+                .as_ref()
+                .and_then(|s| s.get(path))
+                .is_some_and(|k| *k == key)
         {
-            return false;
+            // The kept site has this very file already.
+            true
+        } else {
+            if self.staged.is_some() {
+                make_room(&self.tmp, &to);
+            } else if let Some(parent) = to.parent()
+                && std::fs::create_dir_all(parent).is_err()
+            {
+                return false;
+            }
+            std::fs::hard_link(&from, &to).is_ok() || std::fs::copy(&from, &to).is_ok()
+        };
+        if ok && let Some(slot) = self.slots().get_mut(path) {
+            slot.written = true;
         }
-        std::fs::hard_link(&from, &to).is_ok() || std::fs::copy(&from, &to).is_ok()
+        ok
     }
 
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
@@ -281,11 +495,18 @@ impl crate::render::Sink for DiskSink {
 pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     clean_leftovers(out);
     let tmp = sibling(out, "tmp");
-    let result = write_tree(&tmp, files).and_then(|()| swap(&tmp, out));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+    match write_tree(&tmp, files).and_then(|()| swap(&tmp, out)) {
+        Ok(old) => {
+            if let Some(old) = old {
+                remove_tree(&old);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e)
+        }
     }
-    result
 }
 
 /// Writes the files under `dir` (which is created and must not exist yet).
@@ -315,12 +536,13 @@ pub fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     })
 }
 
-fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
+/// Puts `tmp` in the place of `out`; the previous site, if there was one, is then at the
+/// returned path (for the caller to keep or remove).
+fn swap(tmp: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
     if out.exists() {
         // One atomic step where the system has it: the new site and the old one trade places.
         if exchange(tmp, out).is_ok() {
-            remove_tree(tmp);
-            return Ok(());
+            return Ok(Some(tmp.to_path_buf()));
         }
         let old = sibling(out, "old");
         std::fs::rename(out, &old)?;
@@ -329,14 +551,14 @@ fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
             let _ = std::fs::rename(&old, out);
             return Err(e);
         }
-        remove_tree(&old);
+        Ok(Some(old))
     } else {
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::rename(tmp, out)?;
+        Ok(None)
     }
-    Ok(())
 }
 
 /// `renameat2(RENAME_EXCHANGE)`: swaps two paths atomically (Linux).

@@ -23,8 +23,11 @@ pub struct Page {
     pub slug: String,
     /// URL path under the base, with a trailing slash: `ru/reports/visit/`.
     pub path: String,
-    /// The whole source file; the Markdown body starts at `body_start`.
+    /// The whole source file; the Markdown body starts at `body_start`. Empty when `build`
+    /// found the file unchanged since the last build (it is read when the page is rendered).
     pub text: String,
+    /// A hash of the source file (`build` only).
+    pub hash: [u8; 32],
     pub body_start: usize,
     pub body_line: usize,
 }
@@ -90,58 +93,95 @@ struct Parsed {
     lang: String,
     source: PathBuf,
     meta: Meta,
-    /// Index of the file in its bundle; its text is moved into the page, not copied.
-    file: usize,
     text: String,
+    hash: [u8; 32],
     body_start: usize,
     body_line: usize,
 }
 
 /// Parses and links all bundles. Every problem is reported; pages with errors are left out.
-pub fn link(
+pub fn link(cfg: &SiteConfig, sources: Vec<SourceBundle>, drafts: bool) -> (Site, Vec<Diagnostic>) {
+    let (site, diags, _) = link_with(cfg, sources, drafts);
+    (site, diags)
+}
+
+/// Like [`link`]; also gives what was parsed from each file that has a stamp, for the next
+/// build's cache of parsed sources.
+pub fn link_with(
     cfg: &SiteConfig,
     mut sources: Vec<SourceBundle>,
     drafts: bool,
-) -> (Site, Vec<Diagnostic>) {
+) -> (Site, Vec<Diagnostic>, HashMap<String, crate::cache::Parsed>) {
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let jobs: Vec<(usize, usize, &crate::content::SourceFile)> = sources
-        .iter()
+    let jobs: Vec<(usize, &mut crate::content::SourceFile)> = sources
+        .iter_mut()
         .enumerate()
-        .flat_map(|(i, b)| b.files.iter().enumerate().map(move |(fi, f)| (i, fi, f)))
+        .flat_map(|(i, b)| b.files.iter_mut().map(move |f| (i, f)))
         .collect();
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|(bi, fi, f)| {
-            let split = frontmatter::split(&f.text, &f.shown).map_err(|d| vec![d])?;
-            let meta = frontmatter::parse(&split, &f.shown, &cfg.taxonomies, &tz)?;
-            Ok(Parsed {
-                bundle: *bi,
+    type Done = (
+        Result<Parsed, Vec<Diagnostic>>,
+        Option<(String, crate::cache::Parsed)>,
+    );
+    let results: Vec<Done> = jobs
+        .into_par_iter()
+        .map(|(bi, f)| {
+            // Parsed by the last build, and unchanged since.
+            let (meta, body_start, body_line) = match f.parsed.take() {
+                Some(p) => {
+                    let p = *p;
+                    (p.meta, p.body_start, p.body_line)
+                }
+                None => {
+                    let split = match frontmatter::split(&f.text, &f.shown) {
+                        Ok(s) => s,
+                        Err(d) => return (Err(vec![d]), None),
+                    };
+                    match frontmatter::parse(&split, &f.shown, &cfg.taxonomies, &tz) {
+                        Ok(meta) => (meta, f.text.len() - split.body.len(), split.body_line),
+                        Err(d) => return (Err(d), None),
+                    }
+                }
+            };
+            let keep = f.stamp.map(|stamp| {
+                (
+                    f.shown.to_string_lossy().into_owned(),
+                    crate::cache::Parsed {
+                        stamp,
+                        hash: f.hash,
+                        meta: meta.clone(),
+                        body_start,
+                        body_line,
+                    },
+                )
+            });
+            let parsed = Parsed {
+                bundle: bi,
                 lang: f.lang.clone(),
                 source: f.shown.clone(),
                 meta,
-                file: *fi,
-                text: String::new(),
-                body_start: f.text.len() - split.body.len(),
-                body_line: split.body_line,
-            })
+                text: std::mem::take(&mut f.text),
+                hash: f.hash,
+                body_start,
+                body_line,
+            };
+            (Ok(parsed), keep)
         })
         .collect();
-    let broken_at: Vec<usize> = jobs.iter().map(|(bi, _, _)| *bi).collect();
-    drop(jobs);
+    let broken_at: Vec<usize> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.files.iter().map(move |_| i))
+        .collect();
+    let mut parsed_files = HashMap::new();
     let mut diags = Vec::new();
     let mut by_bundle: Vec<Vec<Parsed>> = sources.iter().map(|_| Vec::new()).collect();
     let mut broken = vec![false; sources.len()];
-    for (r, bi) in results.into_iter().zip(&broken_at) {
+    for ((r, keep), bi) in results.into_iter().zip(&broken_at) {
+        if let Some((k, v)) = keep {
+            parsed_files.insert(k, v);
+        }
         match r {
-            Ok(mut p) => {
-                if let Some(f) = sources
-                    .get_mut(p.bundle)
-                    .and_then(|b| b.files.get_mut(p.file))
-                {
-                    p.text = std::mem::take(&mut f.text);
-                }
-                by_bundle[p.bundle].push(p)
-            }
+            Ok(p) => by_bundle[p.bundle].push(p),
             Err(d) => {
                 broken[*bi] = true;
                 diags.extend(d);
@@ -233,6 +273,7 @@ pub fn link(
                 slug,
                 path,
                 text: p.text,
+                hash: p.hash,
                 body_start: p.body_start,
                 body_line: p.body_line,
             });
@@ -291,6 +332,7 @@ pub fn link(
             terms,
         },
         diags,
+        parsed_files,
     )
 }
 

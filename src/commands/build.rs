@@ -45,6 +45,8 @@ pub fn run(a: BuildArgs) -> u8 {
             per.join(", "),
             started.elapsed().as_millis()
         );
+        // The process ends here: freeing a large site piece by piece would only take time.
+        std::mem::forget(g);
     }
     super::OK
 }

@@ -136,6 +136,40 @@ pub struct SummaryCtx {
     pub summary: String,
     pub cover: Option<CoverCtx>,
     pub machine_translated: bool,
+    /// A hash of the fields above (see [`hashing`]).
+    #[serde(skip)]
+    pub digest: String,
+}
+
+impl SummaryCtx {
+    /// Sets `digest` from the other fields.
+    pub fn sealed(mut self) -> SummaryCtx {
+        let mut h = blake3::Hasher::new();
+        let _ = serde_json::to_writer(&mut h, &self);
+        self.digest = h.finalize().to_hex().to_string();
+        self
+    }
+}
+
+thread_local! {
+    static DIGESTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the reports in lists serialized as their digests: the key of a list page is
+/// a hash of its whole context, and a report shown on many lists is then hashed only once.
+pub fn hashing<R>(f: impl FnOnce() -> R) -> R {
+    DIGESTS.set(true);
+    let r = f();
+    DIGESTS.set(false);
+    r
+}
+
+fn items<S: serde::Serializer>(items: &[&SummaryCtx], s: S) -> Result<S::Ok, S::Error> {
+    if DIGESTS.get() {
+        s.collect_seq(items.iter().map(|i| i.digest.as_str()))
+    } else {
+        s.collect_seq(items)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,6 +193,7 @@ pub struct Pager {
 #[derive(Debug, Clone, Serialize)]
 pub struct ListCtx<'a> {
     pub title: String,
+    #[serde(serialize_with = "items")]
     pub items: Vec<&'a SummaryCtx>,
     pub pager: Pager,
     /// Total number of reports in the list (all pages).
@@ -192,6 +227,7 @@ pub struct YearLink {
 pub struct MonthGroup<'a> {
     /// `Апрель 2025`: the month in the nominative, from CLDR.
     pub heading: String,
+    #[serde(serialize_with = "items")]
     pub items: Vec<&'a SummaryCtx>,
 }
 

@@ -167,6 +167,14 @@ fn feeds_where(r: &Renderer, wanted: impl Fn(&[usize]) -> bool) -> Vec<OutputFil
 
 /// An Atom feed of the reports `ids` (newest first) at `<base>atom.xml`.
 fn atom(r: &Renderer, lang: &str, ids: &[usize], base: &str, title: &str) -> OutputFile {
+    let path = format!("{base}atom.xml");
+    // A feed shows its latest entries; the site's structure gives the rest (dates, titles).
+    let shown = &ids[..ids.len().min(r.cfg.feed_limit)];
+    let key = r.pages_key(&path, shown);
+    r.file_cached(path, key, || atom_xml(r, lang, ids, base, title))
+}
+
+fn atom_xml(r: &Renderer, lang: &str, ids: &[usize], base: &str, title: &str) -> Vec<u8> {
     let feed_url = r.abs(&format!("{base}atom.xml"));
     let updated = ids
         .iter()
@@ -257,10 +265,7 @@ fn atom(r: &Renderer, lang: &str, ids: &[usize], base: &str, title: &str) -> Out
         let _ = writeln!(x, "  </entry>");
     }
     let _ = writeln!(x, "</feed>");
-    OutputFile {
-        path: format!("{base}atom.xml"),
-        data: Data::Bytes(x.into_bytes()),
-    }
+    x.into_bytes()
 }
 
 /// Root-relative `src`/`href` become absolute, for feed readers.
@@ -272,6 +277,26 @@ fn absolutize(html: &str, r: &Renderer) -> String {
 
 /// `sitemap.xml` with reciprocal hreflang alternates (never fallback pages).
 pub(super) fn sitemap(r: &Renderer) -> OutputFile {
+    // Paths, dates and translations are the site's structure; the terms come from the pages'
+    // front matter.
+    let key = r.pages_key("sitemap.xml", &[]).map(|k| {
+        let mut h = blake3::Hasher::new();
+        h.update(k.as_bytes());
+        for (lang, taxonomies) in &r.site.terms {
+            for (tax, terms) in taxonomies {
+                h.update(format!("{lang}/{tax}:").as_bytes());
+                for t in terms {
+                    h.update(t.slug.as_bytes());
+                    h.update(b"\0");
+                }
+            }
+        }
+        h.finalize().to_hex().to_string()
+    });
+    r.file_cached("sitemap.xml".into(), key, || sitemap_xml(r))
+}
+
+fn sitemap_xml(r: &Renderer) -> Vec<u8> {
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     let _ = writeln!(
@@ -329,8 +354,5 @@ pub(super) fn sitemap(r: &Renderer) -> OutputFile {
         }
     }
     let _ = writeln!(x, "</urlset>");
-    OutputFile {
-        path: "sitemap.xml".into(),
-        data: Data::Bytes(x.into_bytes()),
-    }
+    x.into_bytes()
 }

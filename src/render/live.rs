@@ -144,6 +144,8 @@ impl Live {
             written: Vec::new(),
             index: std::mem::take(&mut k.index),
             reuse: None,
+            structure: None,
+            page_keys: Vec::new(),
             sink: &sink,
             list_keys: std::sync::Mutex::new(Vec::new()),
             texts: None,

@@ -104,6 +104,9 @@ struct Renderer<'a> {
     index: links::LinkIndex,
     /// For incremental builds: the previous manifest and the site-wide key.
     reuse: Option<(&'a crate::cache::Manifest, blake3::Hash)>,
+    /// For incremental builds: the key of the site's structure, and each page's key.
+    structure: Option<blake3::Hash>,
+    page_keys: Vec<Option<String>>,
     sink: &'a dyn Sink,
     /// Keys of the list pages rendered or reused, for the next manifest.
     list_keys: std::sync::Mutex<Vec<(String, String)>>,
@@ -155,6 +158,8 @@ enum Job {
 /// (`build`, so that a large site is never held in memory whole).
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+    /// Tells the key the file at `path` is made from (before it is reused or put).
+    fn note(&self, _path: &str, _key: &str) {}
     /// Takes `path` unchanged from the previous output, if the sink can. `false` when not.
     fn reuse(&self, _path: &str) -> bool {
         false
@@ -165,12 +170,12 @@ pub trait Sink: Sync {
 type PassOne = (Rendered, Vec<Result<String, Diagnostic>>, Option<String>);
 
 /// The key of one page: the site-wide key and structure, and the page's own source.
-fn page_key(structure: &blake3::Hash, p: &crate::site::Page, text: &str) -> String {
+fn page_key(structure: &blake3::Hash, p: &crate::site::Page) -> String {
     let mut h = blake3::Hasher::new();
     h.update(structure.as_bytes());
     h.update(p.path.as_bytes());
     h.update(p.lang.as_bytes());
-    h.update(text.as_bytes());
+    h.update(&p.hash);
     h.finalize().to_hex().to_string()
 }
 
@@ -309,6 +314,8 @@ fn render_all(
         written: Vec::new(),
         index: links::LinkIndex::new(inp.site, &cfg.base_path),
         reuse: inp.cache,
+        structure: None,
+        page_keys: Vec::new(),
         sink,
         list_keys: std::sync::Mutex::new(Vec::new()),
         texts: inp.texts,
@@ -343,6 +350,7 @@ fn render_all(
         fallbacks_of.entry(*original).or_default().push(path);
     }
     let structure = inp.cache.map(|(_, global)| r.structure_key(&global));
+    r.structure = structure;
     let pass: Vec<PassOne> = inp
         .site
         .pages
@@ -351,25 +359,32 @@ fn render_all(
             progress(());
             let fallbacks = fallbacks_of.get(&p.id).map_or(&[][..], Vec::as_slice);
             // Incremental: a page whose inputs did not change is taken from the last build.
-            let text = r.source(p.id);
-            let key = structure.as_ref().map(|s| page_key(s, p, &text));
-            if let (Some(key), Some((manifest, _))) = (&key, inp.cache)
-                && let Some(e) = manifest.pages.get(&p.path)
-                && e.key == *key
-            {
+            let key = structure.as_ref().map(|s| page_key(s, p));
+            if let (Some(key), Some((manifest, _))) = (&key, inp.cache) {
                 let mut paths = vec![format!("{}index.html", p.path)];
                 paths.extend(fallbacks.iter().map(|f| format!("{f}index.html")));
-                if paths.iter().all(|path| sink.reuse(path)) {
+                for path in &paths {
+                    sink.note(path, key);
+                }
+                if let Some(e) = manifest.pages.get(&p.path)
+                    && e.key == *key
+                    && paths.iter().all(|path| sink.reuse(path))
+                {
+                    let b = std::mem::take(&mut *e.body.lock().unwrap_or_else(|e| e.into_inner()));
                     let body = Rendered {
-                        summary_html: e.summary_html.clone(),
-                        summary_text: e.summary_text.clone(),
-                        word_count: e.word_count,
-                        search_terms: e.search_terms.clone(),
+                        summary_html: b.summary_html,
+                        summary_text: b.summary_text,
+                        word_count: b.word_count,
+                        search_terms: b.search_terms,
                         ..Rendered::default()
                     };
                     return (body, paths.into_iter().map(Ok).collect(), Some(key.clone()));
                 }
             }
+            let text = match r.source(p.id) {
+                Ok(t) => t,
+                Err(d) => return (Rendered::default(), vec![Err(d)], None),
+            };
             let t0 = std::time::Instant::now();
             let body = r.markdown_of(p.id, &text);
             drop(text);
@@ -400,23 +415,12 @@ fn render_all(
     let mut digests = Vec::with_capacity(pass.len());
     let mut manifest = crate::cache::Manifest {
         version: crate::cache::FORMAT.into(),
-        pages: Default::default(),
+        ..Default::default()
     };
-    for ((body, results, key), p) in pass.into_iter().zip(&inp.site.pages) {
-        if let Some(key) = key
-            && body.diagnostics.is_empty()
-        {
-            manifest.pages.insert(
-                p.path.clone(),
-                crate::cache::Entry {
-                    key,
-                    summary_html: body.summary_html.clone(),
-                    summary_text: body.summary_text.clone(),
-                    word_count: body.word_count,
-                    search_terms: body.search_terms.clone(),
-                },
-            );
-        }
+    let mut page_keys = Vec::with_capacity(pass.len());
+    for (body, results, key) in pass {
+        // The manifest's entries are made at the end, from the bodies.
+        page_keys.push(key.filter(|_| body.diagnostics.is_empty()));
         diags.extend(body.diagnostics.iter().cloned());
         for res in results {
             match res {
@@ -431,6 +435,7 @@ fn render_all(
     timings.push(("pages", started.elapsed()));
     let started = std::time::Instant::now();
     r.bodies = digests;
+    r.page_keys = page_keys;
     r.summaries = inp
         .site
         .pages
@@ -460,25 +465,16 @@ fn render_all(
         }
     }
     r.written = written;
+    files.extend(feeds::feeds(&r));
+    files.extend(search);
+    files.push(feeds::sitemap(&r));
     if r.reuse.is_some() {
         let keys = std::mem::take(&mut *r.list_keys.lock().unwrap_or_else(|p| p.into_inner()));
         for (path, key) in keys {
-            manifest.pages.insert(
-                path,
-                crate::cache::Entry {
-                    key,
-                    summary_html: String::new(),
-                    summary_text: String::new(),
-                    word_count: 0,
-                    search_terms: String::new(),
-                },
-            );
+            manifest.pages.insert(path, crate::cache::Entry::key(key));
         }
     }
-    files.extend(feeds::feeds(&r));
-    files.extend(search);
     timings.push(("lists+feeds", started.elapsed()));
-    files.push(feeds::sitemap(&r));
     files.push(OutputFile {
         path: "robots.txt".into(),
         data: Data::Bytes(
@@ -530,6 +526,32 @@ fn render_all(
     }
     timings.push(("images", started.elapsed()));
     let written = std::mem::take(&mut r.written);
+    if r.reuse.is_some() {
+        // What the next build needs of each page's body, moved out of the renderer (it is
+        // done with the bodies).
+        for (p, (key, body)) in inp
+            .site
+            .pages
+            .iter()
+            .zip(r.page_keys.iter_mut().zip(r.bodies.iter_mut()))
+        {
+            if let Some(key) = key.take() {
+                let body = crate::cache::Body {
+                    summary_html: std::mem::take(&mut body.summary_html),
+                    summary_text: std::mem::take(&mut body.summary_text),
+                    word_count: body.word_count,
+                    search_terms: std::mem::take(&mut body.search_terms),
+                };
+                manifest.pages.insert(
+                    p.path.clone(),
+                    crate::cache::Entry {
+                        key,
+                        body: std::sync::Mutex::new(body),
+                    },
+                );
+            }
+        }
+    }
     let kept = if inp.keep {
         let Renderer {
             bodies,
@@ -674,7 +696,9 @@ impl<'a> Renderer<'a> {
             summary,
             cover: self.cover(id),
             machine_translated: p.meta.machine_translated,
+            digest: String::new(),
         }
+        .sealed()
     }
 
     fn description(&self, id: usize, body: &Rendered) -> String {
@@ -970,28 +994,27 @@ impl<'a> Renderer<'a> {
 
     /// The Markdown of one page, with its links resolved.
     fn markdown(&self, id: usize) -> Rendered {
-        self.markdown_of(id, &self.source(id))
+        // Read once already when its page was rendered.
+        self.markdown_of(id, &self.source(id).unwrap_or_default())
     }
 
     /// The source file of a page as the site read it: from the site, or from
-    /// [`Inputs::texts`] (taken, so that it is freed once used), or read again from disk
-    /// when it was already used (a feed with full texts).
-    fn source(&self, id: usize) -> std::borrow::Cow<'_, str> {
+    /// [`Inputs::texts`] (taken, so that it is freed once used), or read from disk when it was
+    /// already used (a feed with full texts) or not read yet (`build` found it unchanged).
+    fn source(&self, id: usize) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
         let p = self.site.page(id);
         let Some(texts) = self.texts else {
-            return std::borrow::Cow::Borrowed(&p.text);
+            return Ok(std::borrow::Cow::Borrowed(&p.text));
         };
         let taken = texts
             .get(id)
             .map(|t| std::mem::take(&mut *t.lock().unwrap_or_else(|e| e.into_inner())))
             .unwrap_or_default();
         if !taken.is_empty() {
-            return std::borrow::Cow::Owned(taken);
+            return Ok(std::borrow::Cow::Owned(taken));
         }
-        std::borrow::Cow::Owned(
-            crate::content::read_source(&self.cfg.root.join(&p.source), &p.source)
-                .unwrap_or_default(),
-        )
+        crate::content::read_source(&self.cfg.root.join(&p.source), &p.source)
+            .map(std::borrow::Cow::Owned)
     }
 
     /// The Markdown of a page's source `text`, with its links resolved.
@@ -1103,15 +1126,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn search_index(&self, lang: &str) -> OutputFile {
-        let docs = self.search_docs(lang);
-        OutputFile {
-            path: format!("{lang}/search/index.json"),
-            data: Data::Bytes(crate::search::index(lang, &docs)),
-        }
+        let ids = self.search_ids(lang);
+        let path = format!("{lang}/search/index.json");
+        let key = self.pages_key(&path, &ids);
+        self.file_cached(path, key, || {
+            let docs: Vec<crate::search::Doc> =
+                ids.iter().map(|id| self.search_doc(lang, *id)).collect();
+            crate::search::index(lang, &docs)
+        })
     }
 
     /// The searchable pages of a language: its reports, newest first, then its plain pages.
-    fn search_docs(&self, lang: &str) -> Vec<crate::search::Doc> {
+    fn search_ids(&self, lang: &str) -> Vec<usize> {
         let reports = self.site.reports.get(lang).map_or(&[][..], Vec::as_slice);
         let pages = self
             .site
@@ -1119,8 +1145,53 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|p| p.kind == Kind::Page && p.lang == *lang)
             .map(|p| p.id);
-        let ids: Vec<usize> = reports.iter().copied().chain(pages).collect();
+        reports.iter().copied().chain(pages).collect()
+    }
+
+    /// The searchable pages of a language.
+    fn search_docs(&self, lang: &str) -> Vec<crate::search::Doc> {
+        let ids = self.search_ids(lang);
         ids.iter().map(|id| self.search_doc(lang, *id)).collect()
+    }
+
+    /// For incremental builds, the key of a file made from the pages `ids` and the site's
+    /// structure alone (a feed, a search index, the sitemap): `None` when a page has no key.
+    pub(super) fn pages_key(&self, path: &str, ids: &[usize]) -> Option<String> {
+        let structure = self.structure?;
+        let mut h = blake3::Hasher::new();
+        h.update(structure.as_bytes());
+        h.update(path.as_bytes());
+        for id in ids {
+            h.update(self.page_keys.get(*id)?.as_ref()?.as_bytes());
+        }
+        Some(h.finalize().to_hex().to_string())
+    }
+
+    /// The file at `path`: taken from the previous build when its key is the same, else made.
+    pub(super) fn file_cached(
+        &self,
+        path: String,
+        key: Option<String>,
+        make: impl FnOnce() -> Vec<u8>,
+    ) -> OutputFile {
+        if let (Some(key), Some((manifest, _))) = (key, &self.reuse) {
+            self.sink.note(&path, &key);
+            let hit =
+                manifest.pages.get(&path).is_some_and(|e| e.key == key) && self.sink.reuse(&path);
+            if let Ok(mut keys) = self.list_keys.lock() {
+                keys.push((path.clone(), key));
+            }
+            if hit {
+                return OutputFile {
+                    path,
+                    data: Data::Reused,
+                };
+            }
+        }
+        OutputFile {
+            data: Data::Bytes(make()),
+            path,
+        }
     }
 
     /// One searchable page.
@@ -1734,12 +1805,13 @@ impl<'a> Renderer<'a> {
         h.update(template.as_bytes());
         // Serialized straight into the hash through a buffer (the hasher is fastest with large
         // pieces): no copy of the page's data is kept.
-        {
+        context::hashing(|| {
             let mut w = std::io::BufWriter::with_capacity(16 * 1024, &mut h);
             let _ = serde_json::to_writer(&mut w, ctx);
             let _ = std::io::Write::flush(&mut w);
-        }
+        });
         let key = h.finalize().to_hex().to_string();
+        self.sink.note(path, &key);
         let hit = manifest.pages.get(path).is_some_and(|e| e.key == key) && self.sink.reuse(path);
         if let Ok(mut keys) = self.list_keys.lock() {
             keys.push((path.to_string(), key));

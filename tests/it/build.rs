@@ -531,6 +531,43 @@ fn an_incremental_build_equals_a_clean_build() {
     );
 
     // The same content built from scratch gives the same bytes.
+    assert_same_as_clean(&t);
+
+    // The third build updates the site kept from the first one (in `.dastan-cache/`).
+    let kept = std::fs::read_dir(t.path().join(".dastan-cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with("previous-"));
+    assert!(kept, "the previous site is kept for the next build");
+    t.report("r0", "kk", "title: Есеп 0, жаңа\ntags: [t9]", "Жаңа мәтін.");
+    t.build();
+    assert!(t.read("kk/reports/r0/index.html").contains("Есеп 0, жаңа"));
+    assert_same_as_clean(&t);
+
+    // A report removed: its pages go, from the kept site too.
+    t.remove("content/reports/r5");
+    t.build();
+    assert!(!t.exists("ru/reports/r5/index.html"));
+    assert_same_as_clean(&t);
+    t.build();
+    assert_same_as_clean(&t);
+
+    // A failed build leaves the site as it was; the next good one is right.
+    t.report("r2", "ru", "title: Отчёт 2\ndate: 2025-13-45", "Текст.");
+    t.build_fails();
+    assert!(t.exists("ru/reports/r2/index.html"));
+    t.report(
+        "r2",
+        "ru",
+        "title: Отчёт 2, снова\ndate: 2025-01-03\ntags: [t0]",
+        "Текст.",
+    );
+    t.build();
+    assert_same_as_clean(&t);
+}
+
+/// The site of `t`, built from scratch elsewhere, is byte for byte the same as `t`'s.
+fn assert_same_as_clean(t: &SiteTest) {
     let clean = SiteTest::new();
     for f in walk(&t.path().join("content")) {
         let rel = f
@@ -544,8 +581,45 @@ fn an_incremental_build_equals_a_clean_build() {
     assert_eq!(t.files(), clean.files());
     for f in t.files() {
         let bytes = |s: &SiteTest| std::fs::read(s.path().join("public").join(&f)).unwrap();
-        assert!(bytes(&t) == bytes(&clean), "{f} differs");
+        assert!(bytes(t) == bytes(&clean), "{f} differs");
     }
+}
+
+#[test]
+fn unchanged_sources_are_not_parsed_again() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: Отчёт один\ndate: 2025-01-01", "Текст.");
+    t.report("b", "ru", "title: Отчёт два\ndate: 2025-01-02", "Текст.");
+    // A file changed in the last two seconds is always read (its stamp could still repeat).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    t.build();
+    // What the build parsed is kept; changed here behind its back, the next build shows it,
+    // which proves that the file itself was not read again.
+    let cache = t.path().join(".dastan-cache/sources.bin");
+    let bytes = std::fs::read(&cache).unwrap();
+    let (from, to) = ("Отчёт один".as_bytes(), "Отчет один".as_bytes());
+    assert_eq!(from.len(), to.len());
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the title is in the cache");
+    let mut changed = bytes.clone();
+    changed[at..at + to.len()].copy_from_slice(to);
+    std::fs::write(&cache, changed).unwrap();
+    // Another page changes, so that the lists are made again.
+    t.report(
+        "b",
+        "ru",
+        "title: Отчёт два\ndate: 2025-01-02",
+        "Новый текст.",
+    );
+    t.build();
+    assert!(t.read("ru/index.html").contains("Отчет один"));
+    // A file that changes is read again.
+    t.report("a", "ru", "title: Отчёт один\ndate: 2025-01-01", "Текст!");
+    t.build();
+    assert!(t.read("ru/index.html").contains("Отчёт один"));
+    assert_same_as_clean(&t);
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
