@@ -1,7 +1,9 @@
-//! The incremental cache of `build`: for every page, a key over everything its HTML depends
-//! on. A page whose key is unchanged since the last successful build is not rendered again:
-//! its file is hard-linked from the previous output, and its summary (for lists and feeds)
-//! comes from the manifest. Kept in `.dastan-cache/` beside the site, never in the output.
+//! The incremental cache of `build`, in `.dastan-cache/` beside the site, never in the output.
+//! The manifest: for every file of the output, a key over everything it depends on, the same
+//! for the previous site kept for the next build (see `output::Staging`), and what lists,
+//! feeds and search need of each page's body. A file whose key is unchanged is not made
+//! again. The parsed sources: each Markdown file's front matter under its stamp, so that an
+//! unchanged file is neither read nor parsed.
 
 use crate::config::SiteConfig;
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,7 @@ pub struct Manifest {
     pub staged: Option<HashMap<String, String>>,
 }
 
-/// One page or file of the last build: its key, and for a page what lists, feeds and the
+/// One page of the last build: its key, and what lists, feeds and the
 /// search index need of its body (taken, not copied, when the page is reused).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Entry {
@@ -37,18 +39,8 @@ pub struct Body {
     pub search_terms: String,
 }
 
-impl Entry {
-    /// An entry with a key alone (a list page, a feed).
-    pub fn key(key: String) -> Entry {
-        Entry {
-            key,
-            body: Default::default(),
-        }
-    }
-}
-
 /// The manifest's format: this program's version and the layout of an entry.
-pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms+staged+2");
+pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms+staged+3");
 
 /// The cache folder of a site.
 pub fn dir(root: &Path) -> PathBuf {
@@ -87,16 +79,29 @@ impl Manifest {
     }
 
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = path.with_extension("bin.tmp");
+        write_binary(path, self)
+    }
+}
+
+/// Writes `value` in the cache's compact binary form (postcard) to a temporary file beside
+/// `path`, then renames it over `path`: a reader sees the old file or the new one, whole.
+fn write_binary<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = path.with_extension("bin.tmp");
+    let write = || -> std::io::Result<()> {
         let w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        let mut w = postcard::to_io(self, w).map_err(std::io::Error::other)?;
+        let mut w = postcard::to_io(value, w).map_err(std::io::Error::other)?;
         std::io::Write::flush(&mut w)?;
         drop(w);
-        std::fs::rename(tmp, path)
+        std::fs::rename(&tmp, path)
+    };
+    let r = write();
+    if r.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
+    r
 }
 
 /// A hash over every site-wide input of rendering: site.yaml, the theme, the site's i18n
@@ -210,18 +215,6 @@ impl Sources {
             version: Sources::version(cfg),
             files,
         };
-        let path = Sources::path(cfg);
-        let tmp = path.with_extension("bin.tmp");
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(dir(&cfg.root))?;
-            let w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-            let mut w = postcard::to_io(&s, w).map_err(std::io::Error::other)?;
-            std::io::Write::flush(&mut w)?;
-            drop(w);
-            std::fs::rename(&tmp, &path)
-        };
-        if write().is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        let _ = write_binary(&Sources::path(cfg), &s);
     }
 }

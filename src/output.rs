@@ -207,7 +207,7 @@ pub struct DiskSink {
 
 /// What became of the previous site after a build, for the next manifest.
 #[derive(Debug, Default)]
-pub struct Kept {
+pub struct Committed {
     /// The files of the folder kept in `.dastan-cache/` with their keys (`None`: none kept).
     pub staged: Option<HashMap<String, String>>,
     /// The files of the new output folder with their keys (after a commit).
@@ -262,7 +262,7 @@ impl DiskSink {
     }
 
     /// Swaps the new site in. The previous one is kept for the next build when it can be.
-    pub fn commit(self) -> io::Result<Kept> {
+    pub fn commit(self) -> io::Result<Committed> {
         self.done.store(true, std::sync::atomic::Ordering::SeqCst);
         let files = self.written();
         if let Some(staged) = &self.staged {
@@ -306,7 +306,7 @@ impl DiskSink {
             }
             (None, _) => None,
         };
-        Ok(Kept { staged, files })
+        Ok(Committed { staged, files })
     }
 
     /// Leaves the output folder as it was. The folder written into is kept for the next build

@@ -147,7 +147,6 @@ impl Live {
             structure: None,
             page_keys: Vec::new(),
             sink: &sink,
-            list_keys: std::sync::Mutex::new(Vec::new()),
             texts: None,
         };
         let out = f(&mut r);

@@ -108,8 +108,6 @@ struct Renderer<'a> {
     structure: Option<blake3::Hash>,
     page_keys: Vec<Option<String>>,
     sink: &'a dyn Sink,
-    /// Keys of the list pages rendered or reused, for the next manifest.
-    list_keys: std::sync::Mutex<Vec<(String, String)>>,
     /// See [`Inputs::texts`].
     texts: Option<&'a [std::sync::Mutex<String>]>,
 }
@@ -317,7 +315,6 @@ fn render_all(
         structure: None,
         page_keys: Vec::new(),
         sink,
-        list_keys: std::sync::Mutex::new(Vec::new()),
         texts: inp.texts,
     };
     r.nav = cfg
@@ -468,12 +465,6 @@ fn render_all(
     files.extend(feeds::feeds(&r));
     files.extend(search);
     files.push(feeds::sitemap(&r));
-    if r.reuse.is_some() {
-        let keys = std::mem::take(&mut *r.list_keys.lock().unwrap_or_else(|p| p.into_inner()));
-        for (path, key) in keys {
-            manifest.pages.insert(path, crate::cache::Entry::key(key));
-        }
-    }
     timings.push(("lists+feeds", started.elapsed()));
     files.push(OutputFile {
         path: "robots.txt".into(),
@@ -1174,24 +1165,28 @@ impl<'a> Renderer<'a> {
         key: Option<String>,
         make: impl FnOnce() -> Vec<u8>,
     ) -> OutputFile {
-        if let (Some(key), Some((manifest, _))) = (key, &self.reuse) {
-            self.sink.note(&path, &key);
-            let hit =
-                manifest.pages.get(&path).is_some_and(|e| e.key == key) && self.sink.reuse(&path);
-            if let Ok(mut keys) = self.list_keys.lock() {
-                keys.push((path.clone(), key));
-            }
-            if hit {
-                return OutputFile {
-                    path,
-                    data: Data::Reused,
-                };
-            }
+        if let Some(key) = key
+            && self.reused(&path, &key)
+        {
+            return OutputFile {
+                path,
+                data: Data::Reused,
+            };
         }
         OutputFile {
             data: Data::Bytes(make()),
             path,
         }
+    }
+
+    /// Whether the file at `path`, made from `key`, is taken from the previous build: the
+    /// key is told to the sink (for the next manifest) either way.
+    fn reused(&self, path: &str, key: &str) -> bool {
+        let Some((manifest, _)) = &self.reuse else {
+            return false;
+        };
+        self.sink.note(path, key);
+        manifest.files.get(path).is_some_and(|k| k == key) && self.sink.reuse(path)
     }
 
     /// One searchable page.
@@ -1797,7 +1792,7 @@ impl<'a> Renderer<'a> {
     /// A list page: its key is a hash of its whole context, so it is taken from the previous
     /// build when nothing it shows has changed (templates and messages are in the key too).
     fn html_cached(&self, path: &str, template: &str, ctx: &Ctx) -> Result<OutputFile, Diagnostic> {
-        let Some((manifest, global)) = &self.reuse else {
+        let Some((_, global)) = &self.reuse else {
             return self.html(path, template, ctx);
         };
         let mut h = blake3::Hasher::new();
@@ -1811,12 +1806,7 @@ impl<'a> Renderer<'a> {
             let _ = std::io::Write::flush(&mut w);
         });
         let key = h.finalize().to_hex().to_string();
-        self.sink.note(path, &key);
-        let hit = manifest.pages.get(path).is_some_and(|e| e.key == key) && self.sink.reuse(path);
-        if let Ok(mut keys) = self.list_keys.lock() {
-            keys.push((path.to_string(), key));
-        }
-        if hit {
+        if self.reused(path, &key) {
             return Ok(OutputFile {
                 path: path.to_string(),
                 data: Data::Reused,
