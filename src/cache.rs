@@ -129,7 +129,7 @@ pub fn global_key(cfg: &SiteConfig, options: &str) -> blake3::Hash {
 }
 
 /// What a Markdown file was when it was read: enough to tell that it has not changed since.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     len: u64,
     modified: i128,

@@ -272,6 +272,7 @@ pub fn load_with(
         }
     }
     let now = std::time::SystemTime::now();
+    let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let mut cache = cache;
     let texts: Vec<Result<Read, ReadError>> = {
         use rayon::prelude::*;
@@ -298,6 +299,24 @@ pub fn load_with(
                     Some(_) => *blake3::hash(text.as_bytes()).as_bytes(),
                     None => [0; 32],
                 };
+                // `build` parses the front matter here and lets the text go: the page reads
+                // its file again when it is rendered, so the whole site's text is never held
+                // at once. A file whose front matter has errors keeps its text, and is parsed
+                // again (with its errors reported) when the site is linked.
+                if cache.is_some()
+                    && let Ok(split) = crate::frontmatter::split(&text, Path::new(shown))
+                    && let Ok(meta) =
+                        crate::frontmatter::parse(&split, Path::new(shown), &cfg.taxonomies, &tz)
+                {
+                    let parsed = crate::cache::Parsed {
+                        stamp: stamp.unwrap_or_default(),
+                        hash,
+                        meta,
+                        body_start: text.len() - split.body.len(),
+                        body_line: split.body_line,
+                    };
+                    return Ok(Read::Parsed(Box::new(parsed), stamp));
+                }
                 Ok(Read::Text(text, hash, stamp))
             })
             .collect()
@@ -312,6 +331,11 @@ pub fn load_with(
                 file.text = t;
                 file.hash = hash;
                 file.stamp = stamp;
+            }
+            Ok(Read::Parsed(p, stamp)) => {
+                file.hash = p.hash;
+                file.stamp = stamp;
+                file.parsed = Some(p);
             }
             Ok(Read::Unchanged) => {
                 if let Some(p) = cache.as_mut().and_then(|c| c.files.remove(&shown)) {
@@ -365,6 +389,8 @@ fn content_dir_key(content: &Path, dir: &Path) -> String {
 /// A file read, or only looked at (its stamp) when it may be in the cache.
 enum Read {
     Text(String, [u8; 32], Option<crate::cache::Stamp>),
+    /// Read and parsed; the text was let go.
+    Parsed(Box<crate::cache::Parsed>, Option<crate::cache::Stamp>),
     Unchanged,
 }
 
