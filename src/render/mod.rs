@@ -1004,8 +1004,18 @@ impl<'a> Renderer<'a> {
         if !taken.is_empty() {
             return Ok(std::borrow::Cow::Owned(taken));
         }
-        crate::content::read_source(&self.cfg.root.join(&p.source), &p.source)
-            .map(std::borrow::Cow::Owned)
+        let text = crate::content::read_source(&self.cfg.root.join(&p.source), &p.source)?;
+        // The front matter was parsed from the file as it was when the build read it.
+        if p.hash != [0; 32] && *blake3::hash(text.as_bytes()).as_bytes() != p.hash {
+            return Err(Diagnostic::error(
+                &p.source,
+                1,
+                1,
+                "the file changed while the site was being built",
+            )
+            .with_hint("build again"));
+        }
+        Ok(std::borrow::Cow::Owned(text))
     }
 
     /// The Markdown of a page's source `text`, with its links resolved.
