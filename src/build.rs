@@ -301,7 +301,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
 }
 
 /// With `DASTAN_TRACE` set, prints the resident and peak memory at the end of each stage.
-fn trace_mem(label: &str) {
+pub(crate) fn trace_mem(label: &str) {
     if std::env::var_os("DASTAN_TRACE").is_none() {
         return;
     }
@@ -315,9 +315,22 @@ fn trace_mem(label: &str) {
             .unwrap_or(0)
             / 1024
     };
+    // User and system time of the whole process so far (clock ticks, usually 1/100 s).
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let ticks: u64 = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .skip(11)
+                .take(2)
+                .filter_map(|t| t.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0);
     eprintln!(
-        "{label:<12} resident {:>5} MiB, peak {:>5} MiB",
+        "{label:<12} resident {:>5} MiB, peak {:>5} MiB, cpu {:>6.2} s",
         get("VmRSS:"),
-        get("VmHWM:")
+        get("VmHWM:"),
+        ticks as f64 / 100.0
     );
 }

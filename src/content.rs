@@ -415,17 +415,26 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
         line: 1,
         message: format!("cannot read: {e}"),
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..good].iter().filter(|b| **b == b'\n').count() + 1;
-            return Err(ReadError {
-                line,
-                message: "the file is not UTF-8 text".into(),
-            });
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(crate::frontmatter::normalize_newlines(text))
+    // Every source is checked (and a page's source a second time when it renders): a SIMD
+    // check, several times faster than the standard one on Cyrillic text.
+    if let Err(e) = simdutf8::compat::from_utf8(&bytes) {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        return Err(ReadError {
+            line,
+            message: "the file is not UTF-8 text".into(),
+        });
+    }
+    // SAFETY: the bytes were checked to be UTF-8 just above.
+    let mut text = unsafe { String::from_utf8_unchecked(bytes) };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.contains('\r') {
+        text = crate::frontmatter::normalize_newlines(&text);
+    }
+    Ok(text)
 }

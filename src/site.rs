@@ -189,68 +189,35 @@ pub fn link_with(
         }
     }
 
-    let mut pages: Vec<Page> = Vec::new();
-    let mut bundles: Vec<Bundle> = Vec::new();
-    for ((src, mut parsed), broken) in sources.iter().zip(by_bundle).zip(broken) {
-        inherit(&mut parsed);
+    // Per bundle, in parallel: inheritance between translations, then each file's slug and
+    // URL (or why it has none).
+    let placed: Vec<Vec<Placed>> = sources
+        .par_iter()
+        .zip(by_bundle)
+        .zip(broken)
+        .map(|((src, mut parsed), broken)| {
+            inherit(&mut parsed);
+            parsed
+                .into_iter()
+                .map(|p| place(src, p, broken, drafts))
+                .collect()
+        })
+        .collect();
+    let mut pages: Vec<Page> = Vec::with_capacity(placed.iter().map(Vec::len).sum());
+    let mut bundles: Vec<Bundle> = Vec::with_capacity(sources.len());
+    for (src, placed) in sources.iter().zip(placed) {
         let folder = src.dir.rsplit('/').next().unwrap_or(&src.dir);
         let bundle_idx = bundles.len();
         let mut bundle_pages = Vec::new();
         let mut asset_slug: Option<String> = None;
-        for p in parsed {
-            if p.meta.draft && !drafts {
-                continue;
-            }
-            if src.kind == Kind::Report && p.meta.date.is_none() {
-                // When a translation could not be read, its date may be the missing one.
-                if broken {
+        for pl in placed {
+            let (p, slug, path) = match pl {
+                Placed::Skip => continue,
+                Placed::Error(d) => {
+                    diags.push(d);
                     continue;
                 }
-                diags.push(
-                    Diagnostic::error(&p.source, 1, 1, "missing `date`").with_hint(
-                        "a report needs `date: YYYY-MM-DD` in one of its language files",
-                    ),
-                );
-                continue;
-            }
-            let slug = match &p.meta.slug {
-                Some(s) if s.contains('/') || s.contains('\\') || s.contains("..") => {
-                    diags.push(
-                        Diagnostic::error(
-                            &p.source,
-                            p.meta.line_of("slug"),
-                            1,
-                            format!("`slug: {s}` must be one word of the URL"),
-                        )
-                        .with_hint("use letters, digits and hyphens, without `/` or `..`"),
-                    );
-                    continue;
-                }
-                Some(s) => slugify_nonempty(s, &p.lang),
-                None => slugify_nonempty(folder, &p.lang),
-            };
-            let path = match src.kind {
-                Kind::Report => format!("{}/reports/{slug}/", p.lang),
-                Kind::Page => {
-                    let parent: Vec<String> = src
-                        .dir
-                        .split('/')
-                        .rev()
-                        .skip(1)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .map(|s| slugify_nonempty(s, &p.lang))
-                        .collect();
-                    let mut path = format!("{}/", p.lang);
-                    for part in parent {
-                        path.push_str(&part);
-                        path.push('/');
-                    }
-                    path.push_str(&slug);
-                    path.push('/');
-                    path
-                }
+                Placed::Page(p, slug, path) => (p, slug, path),
             };
             asset_slug.get_or_insert_with(|| {
                 let mut a = path
@@ -334,6 +301,61 @@ pub fn link_with(
         diags,
         parsed_files,
     )
+}
+
+/// A parsed file of a bundle after inheritance: a page with its slug and URL path, an error,
+/// or left out (a draft, or a report whose date may be in a translation that is broken).
+enum Placed {
+    Skip,
+    Error(Diagnostic),
+    Page(Parsed, String, String),
+}
+
+fn place(src: &SourceBundle, p: Parsed, broken: bool, drafts: bool) -> Placed {
+    if p.meta.draft && !drafts {
+        return Placed::Skip;
+    }
+    if src.kind == Kind::Report && p.meta.date.is_none() {
+        // When a translation could not be read, its date may be the missing one.
+        if broken {
+            return Placed::Skip;
+        }
+        return Placed::Error(
+            Diagnostic::error(&p.source, 1, 1, "missing `date`")
+                .with_hint("a report needs `date: YYYY-MM-DD` in one of its language files"),
+        );
+    }
+    let folder = src.dir.rsplit('/').next().unwrap_or(&src.dir);
+    let slug = match &p.meta.slug {
+        Some(s) if s.contains('/') || s.contains('\\') || s.contains("..") => {
+            return Placed::Error(
+                Diagnostic::error(
+                    &p.source,
+                    p.meta.line_of("slug"),
+                    1,
+                    format!("`slug: {s}` must be one word of the URL"),
+                )
+                .with_hint("use letters, digits and hyphens, without `/` or `..`"),
+            );
+        }
+        Some(s) => slugify_nonempty(s, &p.lang),
+        None => slugify_nonempty(folder, &p.lang),
+    };
+    let path = match src.kind {
+        Kind::Report => format!("{}/reports/{slug}/", p.lang),
+        Kind::Page => {
+            let mut path = format!("{}/", p.lang);
+            let parents: Vec<&str> = src.dir.split('/').collect();
+            for part in &parents[..parents.len().saturating_sub(1)] {
+                path.push_str(&slugify_nonempty(part, &p.lang));
+                path.push('/');
+            }
+            path.push_str(&slug);
+            path.push('/');
+            path
+        }
+    };
+    Placed::Page(p, slug, path)
 }
 
 /// Language-neutral fields left out of a translation come from the bundle's other files

@@ -430,6 +430,7 @@ fn render_all(
     let md = std::time::Duration::from_nanos(md_nanos.load(std::sync::atomic::Ordering::Relaxed));
     timings.push(("markdown (cpu)", md));
     timings.push(("pages", started.elapsed()));
+    crate::build::trace_mem("pages");
     let started = std::time::Instant::now();
     r.bodies = digests;
     r.page_keys = page_keys;
@@ -462,9 +463,12 @@ fn render_all(
         }
     }
     r.written = written;
+    crate::build::trace_mem("lists+search");
     files.extend(feeds::feeds(&r));
+    crate::build::trace_mem("feeds");
     files.extend(search);
     files.push(feeds::sitemap(&r));
+    crate::build::trace_mem("sitemap");
     timings.push(("lists+feeds", started.elapsed()));
     files.push(OutputFile {
         path: "robots.txt".into(),

@@ -6,6 +6,7 @@
 use super::context::{Ctx, SiteCtx};
 use crate::diag::{Diagnostic, rel};
 use crate::i18n::{Arg, I18n};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -130,10 +131,32 @@ fn to_diag(e: &tera::Error, files: &HashMap<String, PathBuf>, fallback: &Path) -
     vec![d]
 }
 
-fn kwargs_to_args(kwargs: &Kwargs) -> Vec<(String, Arg)> {
+/// Tera's escaping, with the same output (`& < > " '`), writing the text between two
+/// escaped characters in one piece rather than byte by byte.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(rep)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
+/// The arguments of `t()` besides `key` and `lang`, borrowed from the call.
+fn kwargs_to_args(kwargs: &Kwargs) -> Vec<(&str, Arg)> {
     let mut v = Vec::new();
     for (k, val) in kwargs.iter() {
-        let key = k.to_string();
+        let Some(key) = k.as_str() else { continue };
         if key == "key" || key == "lang" {
             continue;
         }
@@ -159,6 +182,7 @@ impl Templates {
         site: &SiteCtx,
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
+        tera.set_escape_fn(escape_html);
         let mut files = HashMap::new();
         let mut sources = Vec::new();
         let mut diags = Vec::new();
@@ -180,15 +204,22 @@ impl Templates {
         tera.register_function(
             "t",
             move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-                let key: String = kwargs.must_get("key")?;
-                let lang: String = match kwargs.get::<String>("lang")? {
+                let key: Cow<str> = kwargs.must_get("key")?;
+                let page_lang;
+                let lang: Cow<str> = match kwargs.get::<Cow<str>>("lang")? {
                     Some(l) => l,
-                    None => state.get::<String>("lang")?.unwrap_or_default(),
+                    None => {
+                        page_lang = state.get::<tera::Value>("lang")?;
+                        match &page_lang {
+                            None => Cow::Borrowed(""),
+                            Some(v) => v
+                                .as_str()
+                                .map_or_else(|| Cow::Owned(v.to_string()), Cow::Borrowed),
+                        }
+                    }
                 };
                 let args = kwargs_to_args(&kwargs);
-                let borrowed: Vec<(&str, Arg)> =
-                    args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                i.format(&lang, &key, &borrowed).ok_or_else(|| {
+                i.format(&lang, &key, &args).ok_or_else(|| {
                     tera::Error::message(format!("no language has the message `{key}`"))
                 })
             },
@@ -198,7 +229,7 @@ impl Templates {
         tera.register_function(
             "asset",
             move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let path: String = kwargs.must_get("path")?;
+                let path: Cow<str> = kwargs.must_get("path")?;
                 match a.get(path.trim_start_matches('/')) {
                     Some(url) => Ok(format!("{base}{url}")),
                     None => Err(tera::Error::message(format!(
@@ -211,7 +242,7 @@ impl Templates {
         tera.register_function(
             "url",
             move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let path: String = kwargs.must_get("path")?;
+                let path: Cow<str> = kwargs.must_get("path")?;
                 Ok(format!("{base}{}", path.trim_start_matches('/')))
             },
         );
@@ -263,5 +294,25 @@ impl Templates {
             .render_to(name, &context, &mut out)
             .map_err(first)?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escaping_is_teras() {
+        for s in [
+            "",
+            "plain",
+            "a & b < c > d \"e\" 'f'",
+            "&&",
+            "«ёлка» — 'x'<",
+            "<",
+        ] {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            super::escape_html(s, &mut ours).unwrap();
+            tera::escape_html(s, &mut theirs).unwrap();
+            assert_eq!(ours, theirs, "{s}");
+        }
     }
 }
