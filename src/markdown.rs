@@ -338,9 +338,6 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
         }
     }
 
-    let mut out = String::with_capacity(input.body.len() * 3 / 2);
-    html::push_html(&mut out, events.iter().cloned());
-
     let summary_events: &[Event] = match more_at {
         Some(i) => &events[..i],
         None => first_paragraph(&events),
@@ -355,6 +352,9 @@ pub fn render(input: &MdInput, resolver: &dyn Resolve) -> Rendered {
             .cloned(),
     );
     let summary_text = plain_text(summary_events);
+    // The body last, consuming the events (no copy of each).
+    let mut out = String::with_capacity(input.body.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
 
     let (out, summary_html) = if has_raw_html {
         (sanitize(&out), sanitize(&summary_html))

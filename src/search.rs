@@ -33,7 +33,7 @@ pub fn terms(lang: &str, text: &str) -> String {
             }
         };
         let c = &mut all[i];
-        if c.lang != lang || c.ids.len() > 200_000 {
+        if c.lang != lang || c.raw.len() > 300_000 {
             *c = Stems {
                 lang: lang.to_string(),
                 stemmer: stemmer(lang),
@@ -45,30 +45,24 @@ pub fn terms(lang: &str, text: &str) -> String {
         let mut out = String::new();
         let mut word = String::new();
         for w in raw_words(text) {
-            word.clear();
-            lower_into(&mut word, w);
-            if word.chars().nth(1).is_none() {
-                continue;
-            }
-            let id = match c.ids.get(word.as_str()) {
-                Some(id) => *id,
+            // Most words come back as they were written: their stem's number is kept by the
+            // written form too, before lowercasing.
+            let id = match c.raw.get(w) {
+                Some(Some(id)) => *id,
+                Some(None) => continue,
                 None => {
-                    let stem = match &c.stemmer {
-                        Some(s) => s.stem(&word).into_owned(),
-                        None => word.clone(),
+                    word.clear();
+                    lower_into(&mut word, w);
+                    let id = if word.chars().nth(1).is_none() {
+                        None
+                    } else {
+                        Some(c.id_of(&word))
                     };
-                    let id = match c.stem_ids.get(&stem) {
-                        Some(id) => *id,
-                        None => {
-                            let id = c.stems.len() as u32;
-                            c.stems.push(stem.clone());
-                            c.seen.push(0);
-                            c.stem_ids.insert(stem, id);
-                            id
-                        }
-                    };
-                    c.ids.insert(word.clone(), id);
-                    id
+                    c.raw.insert(w.to_string(), id);
+                    match id {
+                        Some(id) => id,
+                        None => continue,
+                    }
                 }
             };
             // Each stem once per text, marked with the number of this call.
@@ -85,10 +79,37 @@ pub fn terms(lang: &str, text: &str) -> String {
     })
 }
 
+impl Stems {
+    /// The number of a lowercased word's stem.
+    fn id_of(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.ids.get(word) {
+            return *id;
+        }
+        let stem = match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => word.to_string(),
+        };
+        let id = match self.stem_ids.get(&stem) {
+            Some(id) => *id,
+            None => {
+                let id = self.stems.len() as u32;
+                self.stems.push(stem.clone());
+                self.seen.push(0);
+                self.stem_ids.insert(stem, id);
+                id
+            }
+        };
+        self.ids.insert(word.to_string(), id);
+        id
+    }
+}
+
 #[derive(Default)]
 struct Stems {
     lang: String,
     stemmer: Option<Stemmer>,
+    /// Word as written → number of its stem (`None`: too short to be a term).
+    raw: rustc_hash::FxHashMap<String, Option<u32>>,
     /// Word → number of its stem in `stems`.
     ids: rustc_hash::FxHashMap<String, u32>,
     /// Stem → its number.
@@ -154,7 +175,7 @@ fn stemmer(lang: &str) -> Option<Stemmer> {
 /// The index as JSON: `{"stemmed": bool, "docs": [[url, title, date, summary]], "terms": {term: [doc]}}`.
 pub fn index(lang: &str, docs: &[Doc]) -> Vec<u8> {
     let stemmed = stemmer(lang).is_some();
-    let mut by_term: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    let mut by_term: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (i, d) in docs.iter().enumerate() {
         for t in d.terms.split(' ').filter(|t| !t.is_empty()) {
             by_term.entry(t).or_default().push(i);
@@ -182,7 +203,20 @@ pub fn index(lang: &str, docs: &[Doc]) -> Vec<u8> {
             .collect(),
         terms,
     };
-    serde_json::to_vec(&index).unwrap_or_default()
+    // Sized once from the texts (escapes aside), so that the index of a large site is not
+    // copied as it grows.
+    let postings: usize = index.terms.values().map(Vec::len).sum();
+    let size = docs
+        .iter()
+        .map(|d| d.url.len() + d.title.len() + d.date.len() + d.summary.len() + 16)
+        .sum::<usize>()
+        + index.terms.keys().map(|t| t.len() + 6).sum::<usize>()
+        + postings * 7;
+    let mut out = Vec::with_capacity(size + size / 16);
+    match serde_json::to_writer(&mut out, &index) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 #[cfg(test)]

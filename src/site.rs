@@ -191,7 +191,7 @@ pub fn link_with(
 
     // Per bundle, in parallel: inheritance between translations, then each file's slug and
     // URL (or why it has none).
-    let placed: Vec<Vec<Placed>> = sources
+    let placed: Vec<Vec<(Parsed, Placed)>> = sources
         .par_iter()
         .zip(by_bundle)
         .zip(broken)
@@ -199,7 +199,10 @@ pub fn link_with(
             inherit(&mut parsed);
             parsed
                 .into_iter()
-                .map(|p| place(src, p, broken, drafts))
+                .map(|p| {
+                    let placed = place(src, &p, broken, drafts);
+                    (p, placed)
+                })
                 .collect()
         })
         .collect();
@@ -210,14 +213,14 @@ pub fn link_with(
         let bundle_idx = bundles.len();
         let mut bundle_pages = Vec::new();
         let mut asset_slug: Option<String> = None;
-        for pl in placed {
-            let (p, slug, path) = match pl {
+        for (p, placed) in placed {
+            let (slug, path) = match placed {
                 Placed::Skip => continue,
                 Placed::Error(d) => {
                     diags.push(d);
                     continue;
                 }
-                Placed::Page(p, slug, path) => (p, slug, path),
+                Placed::Page(slug, path) => (slug, path),
             };
             asset_slug.get_or_insert_with(|| {
                 let mut a = path
@@ -303,15 +306,15 @@ pub fn link_with(
     )
 }
 
-/// A parsed file of a bundle after inheritance: a page with its slug and URL path, an error,
-/// or left out (a draft, or a report whose date may be in a translation that is broken).
+/// Where a parsed file of a bundle goes after inheritance: a page with its slug and URL path,
+/// an error, or left out (a draft, or a report whose date may be in a broken translation).
 enum Placed {
     Skip,
     Error(Diagnostic),
-    Page(Parsed, String, String),
+    Page(String, String),
 }
 
-fn place(src: &SourceBundle, p: Parsed, broken: bool, drafts: bool) -> Placed {
+fn place(src: &SourceBundle, p: &Parsed, broken: bool, drafts: bool) -> Placed {
     if p.meta.draft && !drafts {
         return Placed::Skip;
     }
@@ -355,7 +358,7 @@ fn place(src: &SourceBundle, p: Parsed, broken: bool, drafts: bool) -> Placed {
             path
         }
     };
-    Placed::Page(p, slug, path)
+    Placed::Page(slug, path)
 }
 
 /// Language-neutral fields left out of a translation come from the bundle's other files

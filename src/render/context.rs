@@ -139,6 +139,9 @@ pub struct SummaryCtx {
     /// A hash of the fields above (see [`hashing`]).
     #[serde(skip)]
     pub digest: String,
+    /// The card as the templates see it, made once (a report is shown on many lists).
+    #[serde(skip)]
+    pub card: super::templates::Card,
 }
 
 impl SummaryCtx {
@@ -167,6 +170,10 @@ pub fn hashing<R>(f: impl FnOnce() -> R) -> R {
 fn items<S: serde::Serializer>(items: &[&SummaryCtx], s: S) -> Result<S::Ok, S::Error> {
     if DIGESTS.get() {
         s.collect_seq(items.iter().map(|i| i.digest.as_str()))
+    } else if super::templates::cards_shared() {
+        // Made into the templates' values: each card by its number among those shared, put in
+        // place afterwards (`Templates::render`).
+        s.collect_seq(items.iter().map(|i| super::templates::share_card(i)))
     } else {
         s.collect_seq(items)
     }

@@ -276,7 +276,10 @@ fn absolutize(html: &str, r: &Renderer) -> String {
 }
 
 /// `sitemap.xml` with reciprocal hreflang alternates (never fallback pages).
-pub(super) fn sitemap(r: &Renderer) -> OutputFile {
+/// The sitemap: `sitemap.xml`, or, for a site of more than [`SITEMAP_URLS`] pages (or
+/// [`SITEMAP_BYTES`]), `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, …,
+/// the largest files search engines read.
+pub(super) fn sitemap(r: &Renderer) -> Vec<OutputFile> {
     // Paths, dates and translations are the site's structure; the terms come from the pages'
     // front matter.
     let key = r.pages_key("sitemap.xml", &[]).map(|k| {
@@ -293,42 +296,93 @@ pub(super) fn sitemap(r: &Renderer) -> OutputFile {
         }
         h.finalize().to_hex().to_string()
     });
-    r.file_cached("sitemap.xml".into(), key, || sitemap_xml(r))
+    // Every file of the sitemap is made from the same inputs: when one is reused, all are.
+    if let Some(k) = &key
+        && let Some(paths) = sitemap_reused(r, k)
+    {
+        return paths
+            .into_iter()
+            .map(|path| OutputFile {
+                path,
+                data: Data::Reused,
+            })
+            .collect();
+    }
+    let files = sitemap_files(r);
+    if let Some(k) = &key {
+        for f in &files {
+            r.sink.note(&f.path, k);
+        }
+    }
+    files
 }
 
-fn sitemap_xml(r: &Renderer) -> Vec<u8> {
-    let mut x = String::new();
-    let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    let _ = writeln!(
-        x,
-        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"
-    );
-    let entry =
-        |x: &mut String, path: &str, lastmod: Option<&str>, versions: &[(String, String)]| {
-            let _ = writeln!(x, "  <url>");
-            let _ = writeln!(x, "    <loc>{}</loc>", xml_escape(&r.abs(path)));
-            if let Some(l) = lastmod {
-                let _ = writeln!(x, "    <lastmod>{l}</lastmod>");
-            }
-            if versions.len() > 1 {
-                for a in r.alternates(versions) {
-                    let _ = writeln!(
-                        x,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        xml_escape(&a.hreflang),
-                        xml_escape(&a.href)
-                    );
-                }
-            }
-            let _ = writeln!(x, "  </url>");
-        };
-    let homes = r.homes();
-    for (_, path) in &homes {
-        entry(&mut x, path, None, &homes);
+/// The sitemap's files of the previous build, when they were made from `key` and are all
+/// taken again.
+fn sitemap_reused(r: &Renderer, key: &str) -> Option<Vec<String>> {
+    let (manifest, _) = r.reuse.as_ref()?;
+    let same = |path: &str| manifest.files.get(path).is_some_and(|k| k == key);
+    if !same("sitemap.xml") {
+        return None;
     }
+    let mut paths = vec!["sitemap.xml".to_string()];
+    while same(&format!("sitemap-{}.xml", paths.len())) {
+        paths.push(format!("sitemap-{}.xml", paths.len()));
+    }
+    for p in &paths {
+        r.sink.note(p, key);
+    }
+    paths.iter().all(|p| r.sink.reuse(p)).then_some(paths)
+}
+
+/// Search engines read at most 50,000 URLs and 50 MB from one sitemap file.
+const SITEMAP_URLS: usize = 50_000;
+const SITEMAP_BYTES: usize = 50_000_000 - 1_000;
+
+const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_CLOSE: &str = "</urlset>\n";
+
+/// One `<url>` of the sitemap.
+fn sitemap_entry(
+    r: &Renderer,
+    x: &mut String,
+    path: &str,
+    lastmod: Option<&str>,
+    versions: &[(String, String)],
+) {
+    let _ = writeln!(x, "  <url>");
+    let _ = writeln!(x, "    <loc>{}</loc>", xml_escape(&r.abs(path)));
+    if let Some(l) = lastmod {
+        let _ = writeln!(x, "    <lastmod>{l}</lastmod>");
+    }
+    if versions.len() > 1 {
+        for a in r.alternates(versions) {
+            let _ = writeln!(
+                x,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml_escape(&a.hreflang),
+                xml_escape(&a.href)
+            );
+        }
+    }
+    let _ = writeln!(x, "  </url>");
+}
+
+/// The `<url>` entries of the site, in order: homes, plain pages, reports, taxonomies.
+fn sitemap_entries(r: &Renderer) -> Vec<String> {
+    use rayon::prelude::*;
+    let homes = r.homes();
+    let mut out: Vec<String> = homes
+        .iter()
+        .map(|(_, path)| {
+            let mut x = String::new();
+            sitemap_entry(r, &mut x, path, None, &homes);
+            x
+        })
+        .collect();
     let mut pages: Vec<&crate::site::Page> = r.site.pages.iter().collect();
     pages.sort_by(|a, b| (a.kind != Kind::Page, &a.path).cmp(&(b.kind != Kind::Page, &b.path)));
-    for p in pages {
+    out.par_extend(pages.par_iter().map(|p| {
         let versions: Vec<(String, String)> = r
             .site
             .translations(p.id)
@@ -341,18 +395,102 @@ fn sitemap_xml(r: &Renderer) -> Vec<u8> {
             .as_ref()
             .or(p.meta.date.as_ref())
             .map(|d| d.rfc3339.as_str());
-        entry(&mut x, &p.path, lastmod, &versions);
-    }
+        let mut x = String::with_capacity(512);
+        sitemap_entry(r, &mut x, &p.path, lastmod, &versions);
+        x
+    }));
     for lang in &r.cfg.languages {
         for tax in &r.cfg.taxonomies {
-            entry(&mut x, &format!("{lang}/{tax}/"), None, &[]);
+            let mut x = String::new();
+            sitemap_entry(r, &mut x, &format!("{lang}/{tax}/"), None, &[]);
+            out.push(x);
             if let Some(terms) = r.site.terms.get(lang).and_then(|t| t.get(tax)) {
-                for t in terms {
-                    entry(&mut x, &r.term_path(lang, tax, &t.slug), None, &[]);
-                }
+                out.par_extend(terms.par_iter().map(|t| {
+                    let mut x = String::new();
+                    sitemap_entry(r, &mut x, &r.term_path(lang, tax, &t.slug), None, &[]);
+                    x
+                }));
             }
         }
     }
-    let _ = writeln!(x, "</urlset>");
-    x.into_bytes()
+    out
+}
+
+/// Entries in consecutive groups of at most `urls` entries and `bytes` bytes (with the
+/// `<urlset>` around them); an entry larger than `bytes` alone is a group of its own.
+fn split(entries: &[String], urls: usize, bytes: usize) -> Vec<&[String]> {
+    let frame = URLSET_OPEN.len() + URLSET_CLOSE.len();
+    let mut chunks = Vec::new();
+    let (mut start, mut size) = (0, frame);
+    for (i, e) in entries.iter().enumerate() {
+        if i > start && (i - start == urls || size + e.len() > bytes) {
+            chunks.push(&entries[start..i]);
+            start = i;
+            size = frame;
+        }
+        size += e.len();
+    }
+    chunks.push(&entries[start..]);
+    chunks
+}
+
+fn sitemap_files(r: &Renderer) -> Vec<OutputFile> {
+    let entries = sitemap_entries(r);
+    let chunks = split(&entries, SITEMAP_URLS, SITEMAP_BYTES);
+    let urlset = |chunk: &[String]| {
+        let len = URLSET_OPEN.len() + chunk.iter().map(String::len).sum::<usize>();
+        let mut x = String::with_capacity(len + URLSET_CLOSE.len());
+        x.push_str(URLSET_OPEN);
+        for e in chunk {
+            x.push_str(e);
+        }
+        x.push_str(URLSET_CLOSE);
+        x.into_bytes()
+    };
+    if chunks.len() == 1 {
+        return vec![OutputFile {
+            path: "sitemap.xml".into(),
+            data: Data::Bytes(urlset(chunks[0])),
+        }];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut files = Vec::new();
+    for (n, chunk) in chunks.iter().enumerate() {
+        let path = format!("sitemap-{}.xml", n + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>",
+            xml_escape(&r.abs(&path))
+        );
+        files.push(OutputFile {
+            path,
+            data: Data::Bytes(urlset(chunk)),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(
+        0,
+        OutputFile {
+            path: "sitemap.xml".into(),
+            data: Data::Bytes(index.into_bytes()),
+        },
+    );
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sitemaps_are_split_by_count_and_size() {
+        let e: Vec<String> = (0..7).map(|i| format!("<url>{i}</url>\n")).collect();
+        let lens = |c: Vec<&[String]>| c.iter().map(|c| c.len()).collect::<Vec<_>>();
+        assert_eq!(lens(super::split(&e, 3, usize::MAX)), [3, 3, 1]);
+        assert_eq!(lens(super::split(&e, 7, usize::MAX)), [7]);
+        let frame = super::URLSET_OPEN.len() + super::URLSET_CLOSE.len();
+        // Room for two entries of 13 bytes besides the frame.
+        assert_eq!(lens(super::split(&e, 100, frame + 26)), [2, 2, 2, 1]);
+        assert_eq!(lens(super::split(&e[..0], 3, 10)), [0]);
+    }
 }

@@ -444,7 +444,7 @@ fn render_all(
     // Pass 2: lists, terms, archives, 404s, aliases.
     // The search indexes are made alongside (they need the pages' terms, not the lists).
     let jobs = r.jobs();
-    let (results, search): (Vec<Result<String, Diagnostic>>, _) = rayon::join(
+    let (results, (search, sitemap)): (Vec<Result<String, Diagnostic>>, _) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|j| {
@@ -454,7 +454,7 @@ fn render_all(
                 })
                 .collect()
         },
-        || r.search_indexes(),
+        || rayon::join(|| r.search_indexes(), || feeds::sitemap(&r)),
     );
     for res in results {
         match res {
@@ -467,7 +467,7 @@ fn render_all(
     files.extend(feeds::feeds(&r));
     crate::build::trace_mem("feeds");
     files.extend(search);
-    files.push(feeds::sitemap(&r));
+    files.extend(sitemap);
     crate::build::trace_mem("sitemap");
     timings.push(("lists+feeds", started.elapsed()));
     files.push(OutputFile {
@@ -692,6 +692,7 @@ impl<'a> Renderer<'a> {
             cover: self.cover(id),
             machine_translated: p.meta.machine_translated,
             digest: String::new(),
+            card: Default::default(),
         }
         .sealed()
     }

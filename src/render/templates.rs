@@ -131,6 +131,114 @@ fn to_diag(e: &tera::Error, files: &HashMap<String, PathBuf>, fallback: &Path) -
     vec![d]
 }
 
+/// A report card (`SummaryCtx`) as a template value, made the first time a list shows it;
+/// later lists share it (a value's maps and strings are reference-counted).
+#[derive(Default)]
+pub struct Card(std::sync::OnceLock<tera::Value>);
+
+impl Clone for Card {
+    /// A copy of a card is a new card: it is made again from its own fields when shown.
+    fn clone(&self) -> Card {
+        Card::default()
+    }
+}
+
+impl std::fmt::Debug for Card {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Card")
+    }
+}
+
+thread_local! {
+    /// While a context is made into values: the cards of its lists, in order, when shared.
+    static CARDS: std::cell::RefCell<Option<Vec<tera::Value>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether the cards of the context being made are shared (see [`share_card`]).
+pub(super) fn cards_shared() -> bool {
+    CARDS.with_borrow(Option::is_some)
+}
+
+/// Sets a card aside for the context being made and gives its number, which the context holds
+/// in its place until [`context_of`] puts the card there.
+pub(super) fn share_card(s: &super::context::SummaryCtx) -> usize {
+    let value = s
+        .card
+        .0
+        .get_or_init(|| tera::Value::from_serializable(s))
+        .clone();
+    CARDS.with_borrow_mut(|c| {
+        let cards = c.get_or_insert_with(Vec::new);
+        cards.push(value);
+        cards.len() - 1
+    })
+}
+
+/// A page's context as template values, with the cards of its lists shared.
+fn context_of(ctx: &Ctx) -> tera::TeraResult<tera::Context> {
+    CARDS.set(Some(Vec::new()));
+    let made = tera::Context::from_serialize(ctx);
+    let cards = CARDS.take().unwrap_or_default();
+    let mut context = made?;
+    if cards.is_empty() {
+        return Ok(context);
+    }
+    // Cards sit in `list.items` and in `archive.months[].items`.
+    if let Some(list) = context.remove("list") {
+        context.insert_value("list", with_cards(list, &cards));
+    }
+    if let Some(archive) = context.remove("archive") {
+        let archive = map_field(archive, "months", |months| {
+            let months: Vec<tera::Value> = months
+                .as_array()
+                .unwrap_or_default()
+                .iter()
+                .map(|m| with_cards(m.clone(), &cards))
+                .collect();
+            tera::Value::from(months)
+        });
+        context.insert_value("archive", archive);
+    }
+    Ok(context)
+}
+
+/// A map value with one field changed by `f` (anything else is given back as it is).
+fn map_field(
+    v: tera::Value,
+    field: &'static str,
+    f: impl FnOnce(tera::Value) -> tera::Value,
+) -> tera::Value {
+    if !v.is_map() {
+        return v;
+    }
+    let Some(mut map) = v.into_map() else {
+        return tera::Value::none();
+    };
+    let key = tera::value::Key::from(field);
+    if let Some(old) = map.remove(&key) {
+        map.insert(key, f(old));
+    }
+    tera::Value::from(map)
+}
+
+/// A map value whose `items` are card numbers, with the cards in their place.
+fn with_cards(v: tera::Value, cards: &[tera::Value]) -> tera::Value {
+    map_field(v, "items", |items| {
+        let items: Vec<tera::Value> = items
+            .as_array()
+            .unwrap_or_default()
+            .iter()
+            .map(|i| {
+                i.as_u64()
+                    .and_then(|n| cards.get(n as usize))
+                    .cloned()
+                    .unwrap_or_else(tera::Value::none)
+            })
+            .collect();
+        tera::Value::from(items)
+    })
+}
+
 /// Tera's escaping, with the same output (`& < > " '`), writing the text between two
 /// escaped characters in one piece rather than byte by byte.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -288,7 +396,7 @@ impl Templates {
                 .next()
                 .unwrap_or_else(|| Diagnostic::error(&fallback, 1, 1, "template error"))
         };
-        let context = tera::Context::from_serialize(ctx).map_err(first)?;
+        let context = context_of(ctx).map_err(first)?;
         let mut out = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(name, &context, &mut out)
