@@ -117,7 +117,7 @@ fn run(
     // Saved while the pages render.
     let saving = (mode == Mode::Disk).then(|| {
         let cfg = cfg.clone();
-        std::thread::spawn(move || cache::Sources::save(&cfg, parsed))
+        std::thread::spawn(move || cache::Sources::save(&cfg, &parsed))
     });
     // Writing to disk, the sources are taken out of the site and freed page by page.
     let texts: Option<Vec<std::sync::Mutex<String>>> = (mode == Mode::Disk).then(|| {

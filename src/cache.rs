@@ -210,11 +210,24 @@ impl Sources {
     }
 
     /// Saves what this build parsed (a failure only costs the next build its speed).
-    pub fn save(cfg: &SiteConfig, files: HashMap<String, Parsed>) {
-        let s = Sources {
+    pub fn save(cfg: &SiteConfig, files: &[(String, Parsed)]) {
+        /// Written as [`Sources`] is read: the files as a map.
+        #[derive(Serialize)]
+        struct Out<'a> {
+            version: String,
+            #[serde(serialize_with = "as_map")]
+            files: &'a [(String, Parsed)],
+        }
+        fn as_map<S: serde::Serializer>(
+            files: &&[(String, Parsed)],
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.collect_map(files.iter().map(|(k, v)| (k, v)))
+        }
+        let out = Out {
             version: Sources::version(cfg),
             files,
         };
-        let _ = write_binary(&Sources::path(cfg), &s);
+        let _ = write_binary(&Sources::path(cfg), &out);
     }
 }

@@ -91,7 +91,7 @@ pub fn load_with(
     }
     // Bundles by their folder (content-relative, NFC).
     let mut bundles: BTreeMap<String, SourceBundle> = BTreeMap::new();
-    let mut loose_files: Vec<(PathBuf, String)> = Vec::new();
+    let mut loose_files: Vec<(PathBuf, String, String)> = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(false)
         .sort_by_file_name()
@@ -137,6 +137,7 @@ pub fn load_with(
         };
         let parent = path.parent().unwrap_or(&content);
         let dir = content_dir_key(&content, parent);
+        let dir_key = dir.clone();
         if let Some((base, _)) = split_name(name)
             && base == "index"
         {
@@ -168,13 +169,11 @@ pub fn load_with(
                 files: Vec::new(),
             });
         }
-        loose_files.push((path.to_path_buf(), name.to_string()));
+        loose_files.push((path.to_path_buf(), name.to_string(), dir_key));
     }
     // Second pass: every file joins its bundle as a translation or as an asset.
     let mut to_read: Vec<(String, usize, PathBuf, String)> = Vec::new();
-    for (path, name) in loose_files {
-        let parent = path.parent().unwrap_or(&content);
-        let dir = content_dir_key(&content, parent);
+    for (path, name, dir) in loose_files {
         let shown = rel(root, &path);
         if let Some((base, lang)) = split_name(&name) {
             let key = if base == "index" {
@@ -379,6 +378,13 @@ pub fn load_with(
 
 fn content_dir_key(content: &Path, dir: &Path) -> String {
     let r = dir.strip_prefix(content).unwrap_or(Path::new(""));
+    // Most folder names are ASCII: already in NFC, with `/` between them on Unix.
+    #[cfg(unix)]
+    if let Some(s) = r.to_str()
+        && s.is_ascii()
+    {
+        return s.to_string();
+    }
     let parts: Vec<String> = r
         .components()
         .map(|c| c.as_os_str().to_string_lossy().nfc().collect())

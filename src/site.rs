@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::frontmatter::{self, Cover, Meta};
 use crate::slug::{slugify, slugify_nonempty};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -89,7 +90,6 @@ impl Site {
 }
 
 struct Parsed {
-    bundle: usize,
     lang: String,
     source: PathBuf,
     meta: Meta,
@@ -111,102 +111,90 @@ pub fn link_with(
     cfg: &SiteConfig,
     mut sources: Vec<SourceBundle>,
     drafts: bool,
-) -> (Site, Vec<Diagnostic>, HashMap<String, crate::cache::Parsed>) {
+) -> (Site, Vec<Diagnostic>, Vec<(String, crate::cache::Parsed)>) {
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let jobs: Vec<(usize, &mut crate::content::SourceFile)> = sources
-        .iter_mut()
-        .enumerate()
-        .flat_map(|(i, b)| b.files.iter_mut().map(move |f| (i, f)))
-        .collect();
-    type Done = (
-        Result<Parsed, Vec<Diagnostic>>,
-        Option<(String, crate::cache::Parsed)>,
+    /// One bundle after parsing: its files with where each goes, what the cache of parsed
+    /// sources keeps of them, and the errors of parsing.
+    type Linked = (
+        Vec<(Parsed, Placed)>,
+        Vec<(String, crate::cache::Parsed)>,
+        Vec<Diagnostic>,
     );
-    let results: Vec<Done> = jobs
-        .into_par_iter()
-        .map(|(bi, f)| {
-            // Parsed by the last build, and unchanged since.
-            let (meta, body_start, body_line) = match f.parsed.take() {
-                Some(p) => {
-                    let p = *p;
-                    (p.meta, p.body_start, p.body_line)
-                }
-                None => {
-                    let split = match frontmatter::split(&f.text, &f.shown) {
-                        Ok(s) => s,
-                        Err(d) => return (Err(vec![d]), None),
-                    };
-                    match frontmatter::parse(&split, &f.shown, &cfg.taxonomies, &tz) {
-                        Ok(meta) => (meta, f.text.len() - split.body.len(), split.body_line),
-                        Err(d) => return (Err(d), None),
+    // Per bundle, in parallel: each file's front matter (or what the last build parsed of it),
+    // inheritance between translations, then each file's slug and URL (or why it has none).
+    let linked: Vec<Linked> = sources
+        .par_iter_mut()
+        .map(|src| {
+            let mut parsed = Vec::with_capacity(src.files.len());
+            let mut keep = Vec::new();
+            let mut diags = Vec::new();
+            for f in &mut src.files {
+                // Parsed by the last build, and unchanged since.
+                let (meta, body_start, body_line) = match f.parsed.take() {
+                    Some(p) => {
+                        let p = *p;
+                        (p.meta, p.body_start, p.body_line)
                     }
+                    None => {
+                        let split = match frontmatter::split(&f.text, &f.shown) {
+                            Ok(s) => s,
+                            Err(d) => {
+                                diags.push(d);
+                                continue;
+                            }
+                        };
+                        match frontmatter::parse(&split, &f.shown, &cfg.taxonomies, &tz) {
+                            Ok(meta) => (meta, f.text.len() - split.body.len(), split.body_line),
+                            Err(d) => {
+                                diags.extend(d);
+                                continue;
+                            }
+                        }
+                    }
+                };
+                if let Some(stamp) = f.stamp {
+                    keep.push((
+                        f.shown.to_string_lossy().into_owned(),
+                        crate::cache::Parsed {
+                            stamp,
+                            hash: f.hash,
+                            meta: meta.clone(),
+                            body_start,
+                            body_line,
+                        },
+                    ));
                 }
-            };
-            let keep = f.stamp.map(|stamp| {
-                (
-                    f.shown.to_string_lossy().into_owned(),
-                    crate::cache::Parsed {
-                        stamp,
-                        hash: f.hash,
-                        meta: meta.clone(),
-                        body_start,
-                        body_line,
-                    },
-                )
-            });
-            let parsed = Parsed {
-                bundle: bi,
-                lang: f.lang.clone(),
-                source: f.shown.clone(),
-                meta,
-                text: std::mem::take(&mut f.text),
-                hash: f.hash,
-                body_start,
-                body_line,
-            };
-            (Ok(parsed), keep)
-        })
-        .collect();
-    let broken_at: Vec<usize> = sources
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| b.files.iter().map(move |_| i))
-        .collect();
-    let mut parsed_files = HashMap::new();
-    let mut diags = Vec::new();
-    let mut by_bundle: Vec<Vec<Parsed>> = sources.iter().map(|_| Vec::new()).collect();
-    let mut broken = vec![false; sources.len()];
-    for ((r, keep), bi) in results.into_iter().zip(&broken_at) {
-        if let Some((k, v)) = keep {
-            parsed_files.insert(k, v);
-        }
-        match r {
-            Ok(p) => by_bundle[p.bundle].push(p),
-            Err(d) => {
-                broken[*bi] = true;
-                diags.extend(d);
+                parsed.push(Parsed {
+                    lang: f.lang.clone(),
+                    source: f.shown.clone(),
+                    meta,
+                    text: std::mem::take(&mut f.text),
+                    hash: f.hash,
+                    body_start,
+                    body_line,
+                });
             }
-        }
-    }
-
-    // Per bundle, in parallel: inheritance between translations, then each file's slug and
-    // URL (or why it has none).
-    let placed: Vec<Vec<(Parsed, Placed)>> = sources
-        .par_iter()
-        .zip(by_bundle)
-        .zip(broken)
-        .map(|((src, mut parsed), broken)| {
+            let broken = !diags.is_empty();
             inherit(&mut parsed);
-            parsed
+            let placed = parsed
                 .into_iter()
                 .map(|p| {
                     let placed = place(src, &p, broken, drafts);
                     (p, placed)
                 })
-                .collect()
+                .collect();
+            (placed, keep, diags)
         })
         .collect();
-    let mut pages: Vec<Page> = Vec::with_capacity(placed.iter().map(Vec::len).sum());
+    let mut diags = Vec::new();
+    let mut parsed_files = Vec::with_capacity(linked.iter().map(|l| l.1.len()).sum());
+    let mut placed = Vec::with_capacity(linked.len());
+    for (p, keep, d) in linked {
+        diags.extend(d);
+        parsed_files.extend(keep);
+        placed.push(p);
+    }
+    let mut pages: Vec<Page> = Vec::with_capacity(placed.iter().map(Vec::len).sum::<usize>());
     let mut bundles: Vec<Bundle> = Vec::with_capacity(sources.len());
     for (src, placed) in sources.iter().zip(placed) {
         let folder = src.dir.rsplit('/').next().unwrap_or(&src.dir);
@@ -465,50 +453,55 @@ fn check_assets(pages: &[Page], bundles: &[Bundle], diags: &mut Vec<Diagnostic>)
 }
 
 /// Two pages (or assets) that would be written to the same file, also by case alone.
-fn check_collisions(
+fn check_collisions<'a>(
     cfg: &SiteConfig,
-    pages: &[Page],
-    bundles: &[Bundle],
+    pages: &'a [Page],
+    bundles: &'a [Bundle],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<String, (PathBuf, String)> = HashMap::new();
-    let mut claim =
-        |out: String, source: PathBuf, line: usize, what: String, diags: &mut Vec<Diagnostic>| {
-            let key = out.to_lowercase();
-            if let Some((other, other_what)) = seen.get(&key) {
-                if *other != source || *other_what != what {
-                    diags.push(
-                        Diagnostic::error(
-                            &source,
-                            line,
-                            1,
-                            format!(
-                                "{what} would be written to `{out}`, like {other_what} of {}",
-                                other.display()
-                            ),
-                        )
-                        .with_hint("give one of them another `slug:` or folder name"),
-                    );
-                }
-            } else {
-                seen.insert(key, (source, what));
+    // Output path (lowercased: file systems that ignore case) → who claims it.
+    let mut seen: HashMap<String, (&std::path::Path, Cow<str>)> =
+        HashMap::with_capacity(pages.len());
+    let mut claim = |out: String,
+                     source: &'a std::path::Path,
+                     line: usize,
+                     what: Cow<'a, str>,
+                     diags: &mut Vec<Diagnostic>| {
+        let key = out.to_lowercase();
+        if let Some((other, other_what)) = seen.get(&key) {
+            if *other != source || *other_what != what {
+                diags.push(
+                    Diagnostic::error(
+                        source,
+                        line,
+                        1,
+                        format!(
+                            "{what} would be written to `{out}`, like {other_what} of {}",
+                            other.display()
+                        ),
+                    )
+                    .with_hint("give one of them another `slug:` or folder name"),
+                );
             }
-        };
+        } else {
+            seen.insert(key, (source, what));
+        }
+    };
     for p in pages {
         claim(
             format!("{}index.html", p.path),
-            p.source.clone(),
+            &p.source,
             1,
-            "this page".into(),
+            Cow::Borrowed("this page"),
             diags,
         );
         for a in &p.meta.aliases {
             match alias_path(a) {
                 Some(ap) => claim(
                     format!("{ap}index.html"),
-                    p.source.clone(),
+                    &p.source,
                     p.meta.line_of("aliases"),
-                    format!("alias `{a}`"),
+                    Cow::Owned(format!("alias `{a}`")),
                     diags,
                 ),
                 None => diags.push(
@@ -530,9 +523,9 @@ fn check_collisions(
         for a in &b.assets {
             claim(
                 format!("{}{a}", b.asset_path),
-                pages[*first].source.clone(),
+                &pages[*first].source,
                 1,
-                format!("asset `{a}`"),
+                Cow::Owned(format!("asset `{a}`")),
                 diags,
             );
         }
@@ -572,32 +565,40 @@ fn collect_terms(
     pages: &[Page],
     reports: &BTreeMap<String, Vec<usize>>,
 ) -> BTreeMap<String, BTreeMap<String, Vec<Term>>> {
-    let mut out = BTreeMap::new();
-    for (lang, ids) in reports {
-        let mut per_tax: BTreeMap<String, Vec<Term>> = BTreeMap::new();
-        for tax in &cfg.taxonomies {
-            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
-            for id in ids {
-                let Some(terms) = pages[*id].meta.taxonomies.get(tax) else {
-                    continue;
-                };
-                for t in terms {
-                    let slug = slugify_nonempty(t, lang);
-                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                        key: t.clone(),
-                        slug,
-                        pages: Vec::new(),
-                    });
-                    if term.pages.last() != Some(id) {
-                        term.pages.push(*id);
+    reports
+        .par_iter()
+        .map(|(lang, ids)| {
+            // The same terms come back on many reports: each is slugified once.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
+            let mut per_tax: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+            for tax in &cfg.taxonomies {
+                let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+                for id in ids {
+                    let Some(terms) = pages[*id].meta.taxonomies.get(tax) else {
+                        continue;
+                    };
+                    for t in terms {
+                        let slug = slugs
+                            .entry(t.as_str())
+                            .or_insert_with(|| slugify_nonempty(t, lang));
+                        let term = match by_slug.get_mut(slug.as_str()) {
+                            Some(term) => term,
+                            None => by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                                key: t.clone(),
+                                slug: slug.clone(),
+                                pages: Vec::new(),
+                            }),
+                        };
+                        if term.pages.last() != Some(id) {
+                            term.pages.push(*id);
+                        }
                     }
                 }
+                per_tax.insert(tax.clone(), by_slug.into_values().collect());
             }
-            per_tax.insert(tax.clone(), by_slug.into_values().collect());
-        }
-        out.insert(lang.clone(), per_tax);
-    }
-    out
+            (lang.clone(), per_tax)
+        })
+        .collect()
 }
 
 #[cfg(test)]
