@@ -106,8 +106,8 @@ fn run(
     let i18n = Arc::new(i18n);
     timings.mark("config+i18n", t);
     // Writing to disk, files unchanged since the last build are not read or parsed again.
-    let mut parsed_before = (mode == Mode::Disk).then(|| cache::Sources::load(&cfg));
-    let (sources, d) = content::load_with(&cfg, parsed_before.as_mut());
+    let parsed_before = (mode == Mode::Disk).then(|| cache::Sources::load(&cfg));
+    let (sources, d) = content::load_with(&cfg, parsed_before.as_ref());
     drop(parsed_before);
     diags.extend(d);
     timings.mark("load", t);

@@ -40,7 +40,7 @@ pub struct Body {
 }
 
 /// The manifest's format: this program's version and the layout of an entry.
-pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms+staged+3");
+pub const FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "+terms+staged+4");
 
 /// The cache folder of a site.
 pub fn dir(root: &Path) -> PathBuf {
@@ -180,12 +180,86 @@ pub struct Parsed {
     pub body_line: usize,
 }
 
+impl Parsed {
+    /// What the cache keeps of a file: its stamp, and what was parsed from it in the cache's
+    /// compact binary form (a few hundred bytes, where the parsed values themselves take
+    /// several small allocations), made while the files are parsed in parallel.
+    pub fn stored(
+        stamp: Stamp,
+        hash: [u8; 32],
+        meta: &crate::frontmatter::Meta,
+        body_start: usize,
+        body_line: usize,
+    ) -> Stored {
+        /// [`Parsed`], field by field, with the front matter borrowed.
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            stamp: Stamp,
+            hash: [u8; 32],
+            meta: &'a crate::frontmatter::Meta,
+            body_start: usize,
+            body_line: usize,
+        }
+        let parsed = postcard::to_allocvec(&Borrowed {
+            stamp,
+            hash,
+            meta,
+            body_start,
+            body_line,
+        })
+        .unwrap_or_default();
+        Stored { stamp, parsed }
+    }
+}
+
+/// One file of the cache: its stamp, and its [`Parsed`] in binary form, read back only when
+/// the file is unchanged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stored {
+    pub stamp: Stamp,
+    #[serde(with = "bytes")]
+    pub parsed: Vec<u8>,
+}
+
+impl Stored {
+    /// What was parsed from the file; `None` if it cannot be read back.
+    pub fn parsed(&self) -> Option<Parsed> {
+        postcard::from_bytes(&self.parsed)
+            .ok()
+            .filter(|p: &Parsed| p.stamp == self.stamp)
+    }
+}
+
+/// Bytes as one piece (rather than a sequence of numbers).
+mod bytes {
+    pub fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+        }
+        d.deserialize_byte_buf(V)
+    }
+}
+
 /// The Markdown files of the site as the last build parsed them, by path (as shown in
 /// messages): a file whose stamp is the same is not read or parsed again by `build`.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Sources {
     version: String,
-    pub files: HashMap<String, Parsed>,
+    pub files: HashMap<String, Stored>,
 }
 
 impl Sources {
@@ -210,16 +284,16 @@ impl Sources {
     }
 
     /// Saves what this build parsed (a failure only costs the next build its speed).
-    pub fn save(cfg: &SiteConfig, files: &[(String, Parsed)]) {
+    pub fn save(cfg: &SiteConfig, files: &[(String, Stored)]) {
         /// Written as [`Sources`] is read: the files as a map.
         #[derive(Serialize)]
         struct Out<'a> {
             version: String,
             #[serde(serialize_with = "as_map")]
-            files: &'a [(String, Parsed)],
+            files: &'a [(String, Stored)],
         }
         fn as_map<S: serde::Serializer>(
-            files: &&[(String, Parsed)],
+            files: &&[(String, Stored)],
             s: S,
         ) -> Result<S::Ok, S::Error> {
             s.collect_map(files.iter().map(|(k, v)| (k, v)))

@@ -72,7 +72,7 @@ pub fn load(cfg: &SiteConfig) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
 /// is left empty, and what was parsed from it comes with it).
 pub fn load_with(
     cfg: &SiteConfig,
-    cache: Option<&mut crate::cache::Sources>,
+    cache: Option<&crate::cache::Sources>,
 ) -> (Vec<SourceBundle>, Vec<Diagnostic>) {
     let root = &cfg.root;
     let content = cfg.content_dir();
@@ -272,10 +272,8 @@ pub fn load_with(
     }
     let now = std::time::SystemTime::now();
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let mut cache = cache;
     let texts: Vec<Result<Read, ReadError>> = {
         use rayon::prelude::*;
-        let cache = cache.as_deref();
         to_read
             .par_iter()
             .map(|(_, _, path, shown)| {
@@ -286,11 +284,11 @@ pub fn load_with(
                 });
                 // Unchanged since the last build: what was parsed from it, without reading it.
                 if stamp.is_some()
-                    && cache
-                        .and_then(|c| c.files.get(shown))
-                        .is_some_and(|p| Some(p.stamp) == stamp)
+                    && let Some(stored) = cache.and_then(|c| c.files.get(shown))
+                    && Some(stored.stamp) == stamp
+                    && let Some(p) = stored.parsed()
                 {
-                    return Ok(Read::Unchanged);
+                    return Ok(Read::Parsed(Box::new(p), stamp));
                 }
                 let text = read_text(path)?;
                 // The hash is the incremental build's key of the page's own text.
@@ -321,7 +319,7 @@ pub fn load_with(
             .collect()
     };
     let mut unreadable: Vec<(String, usize)> = Vec::new();
-    for ((key, i, _, shown), text) in to_read.into_iter().zip(texts) {
+    for ((key, i, _, _), text) in to_read.into_iter().zip(texts) {
         let Some(file) = bundles.get_mut(&key).and_then(|b| b.files.get_mut(i)) else {
             continue;
         };
@@ -335,13 +333,6 @@ pub fn load_with(
                 file.hash = p.hash;
                 file.stamp = stamp;
                 file.parsed = Some(p);
-            }
-            Ok(Read::Unchanged) => {
-                if let Some(p) = cache.as_mut().and_then(|c| c.files.remove(&shown)) {
-                    file.hash = p.hash;
-                    file.stamp = Some(p.stamp);
-                    file.parsed = Some(Box::new(p));
-                }
             }
             Err(e) => {
                 diags.push(
@@ -397,7 +388,6 @@ enum Read {
     Text(String, [u8; 32], Option<crate::cache::Stamp>),
     /// Read and parsed; the text was let go.
     Parsed(Box<crate::cache::Parsed>, Option<crate::cache::Stamp>),
-    Unchanged,
 }
 
 struct ReadError {

@@ -111,13 +111,13 @@ pub fn link_with(
     cfg: &SiteConfig,
     mut sources: Vec<SourceBundle>,
     drafts: bool,
-) -> (Site, Vec<Diagnostic>, Vec<(String, crate::cache::Parsed)>) {
+) -> (Site, Vec<Diagnostic>, Vec<(String, crate::cache::Stored)>) {
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     /// One bundle after parsing: its files with where each goes, what the cache of parsed
     /// sources keeps of them, and the errors of parsing.
     type Linked = (
         Vec<(Parsed, Placed)>,
-        Vec<(String, crate::cache::Parsed)>,
+        Vec<(String, crate::cache::Stored)>,
         Vec<Diagnostic>,
     );
     // Per bundle, in parallel: each file's front matter (or what the last build parsed of it),
@@ -155,13 +155,7 @@ pub fn link_with(
                 if let Some(stamp) = f.stamp {
                     keep.push((
                         f.shown.to_string_lossy().into_owned(),
-                        crate::cache::Parsed {
-                            stamp,
-                            hash: f.hash,
-                            meta: meta.clone(),
-                            body_start,
-                            body_line,
-                        },
+                        crate::cache::Parsed::stored(stamp, f.hash, &meta, body_start, body_line),
                     ));
                 }
                 parsed.push(Parsed {
