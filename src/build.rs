@@ -294,6 +294,7 @@ pub fn build(opts: &BuildOptions) -> (Option<Generated>, Diagnostics) {
             };
             drop(previous);
             let _ = manifest.save(&manifest_path);
+            cache::remove_old_manifests(&g.config.root);
         }
     }
     g.timings.mark("swap", &mut t);

@@ -53,6 +53,21 @@ pub fn manifest_path(root: &Path, out: &Path) -> PathBuf {
     dir(root).join(format!("pages-{}.bin", &h[..16]))
 }
 
+/// Removes the manifests of earlier versions of the program (`pages-*.json`), which no
+/// build reads any more.
+pub fn remove_old_manifests(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir(root)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("pages-") && name.ends_with(".json") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Where the site before the last one is kept, for the next build of one output folder.
 pub fn staging_path(root: &Path, out: &Path) -> PathBuf {
     let h = blake3::hash(out.to_string_lossy().as_bytes()).to_hex();

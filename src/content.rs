@@ -171,155 +171,60 @@ pub fn load_with(
         }
         loose_files.push((path.to_path_buf(), name.to_string(), dir_key));
     }
-    // Second pass: every file joins its bundle as a translation or as an asset.
-    let mut to_read: Vec<(String, usize, PathBuf, String)> = Vec::new();
-    for (path, name, dir) in loose_files {
-        let shown = rel(root, &path);
-        if let Some((base, lang)) = split_name(&name) {
-            let key = if base == "index" {
-                dir.clone()
-            } else if dir.is_empty() {
-                base.nfc().collect()
-            } else {
-                format!("{dir}/{}", base.nfc().collect::<String>())
-            };
-            let Some(bundle) = bundles.get_mut(&key) else {
-                diags.push(
-                    Diagnostic::error(
-                        &shown,
-                        1,
-                        1,
-                        "a report must be a folder with `index.<lang>.md`",
-                    )
-                    .with_hint(format!(
-                        "move it to content/reports/{}/index.{}.md",
-                        base, cfg.default_language
-                    )),
-                );
-                continue;
-            };
-            let lang = match lang {
-                None => cfg.default_language.clone(),
-                Some(l) => match normalize_lang(l).filter(|c| cfg.has_language(c)) {
-                    Some(c) => c,
-                    None => {
-                        diags.push(
-                            Diagnostic::error(
-                                &shown,
-                                1,
-                                1,
-                                format!("`{l}` is not a language of this site"),
-                            )
-                            .with_hint(format!(
-                                "the site's languages are: {}",
-                                cfg.languages.join(", ")
-                            )),
-                        );
-                        continue;
-                    }
-                },
-            };
-            if let Some(other) = bundle.files.iter().find(|f| f.lang == lang) {
-                diags.push(
-                    Diagnostic::error(
-                        &shown,
-                        1,
-                        1,
-                        format!("a second `{lang}` file in one bundle"),
-                    )
-                    .with_hint(format!(
-                        "{} is already the `{lang}` version",
-                        other.shown.display()
-                    )),
-                );
-                continue;
-            }
-            // Read later, in parallel.
-            to_read.push((
-                key.clone(),
-                bundle.files.len(),
-                path.clone(),
-                shown.to_string_lossy().into_owned(),
-            ));
-            bundle.files.push(SourceFile {
-                shown,
-                lang,
-                text: String::new(),
-                hash: [0; 32],
-                stamp: None,
-                parsed: None,
-            });
-        } else {
-            // An asset belongs to the nearest bundle folder above it.
-            let mut dir = dir;
-            loop {
-                if let Some(b) = bundles.get_mut(&dir) {
-                    let sub = path
-                        .strip_prefix(&b.abs_dir)
-                        .map(|p| p.to_string_lossy().replace('\\', "/"));
-                    if let Ok(sub) = sub {
-                        b.assets.push(sub.nfc().collect());
-                    }
-                    break;
-                }
-                match dir.rfind('/') {
-                    Some(i) => dir.truncate(i),
-                    None if !dir.is_empty() => dir.clear(),
-                    None => break,
-                }
-            }
-        }
-    }
+    // Every Markdown file may be a translation: they are read (or looked up in the cache) in
+    // parallel while the second pass, beside it, joins every file to its bundle.
+    let markdown: Vec<usize> = loose_files
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, name, _))| split_name(name).is_some())
+        .map(|(i, _)| i)
+        .collect();
     let now = std::time::SystemTime::now();
     let tz = jiff::tz::TimeZone::get(&cfg.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let texts: Vec<Result<Read, ReadError>> = {
+    let read = || -> Vec<Option<Result<Read, ReadError>>> {
         use rayon::prelude::*;
-        to_read
+        let mut out: Vec<Option<Result<Read, ReadError>>> =
+            (0..loose_files.len()).map(|_| None).collect();
+        let done: Vec<(usize, Result<Read, ReadError>)> = markdown
             .par_iter()
-            .map(|(_, _, path, shown)| {
-                let stamp = cache.and_then(|_| {
-                    std::fs::metadata(path)
-                        .ok()
-                        .and_then(|m| crate::cache::Stamp::of(&m, now))
-                });
-                // Unchanged since the last build: what was parsed from it, without reading it.
-                if stamp.is_some()
-                    && let Some(stored) = cache.and_then(|c| c.files.get(shown))
-                    && Some(stored.stamp) == stamp
-                    && let Some(p) = stored.parsed()
-                {
-                    return Ok(Read::Parsed(Box::new(p), stamp));
-                }
-                let text = read_text(path)?;
-                // The hash is the incremental build's key of the page's own text.
-                let hash = match cache {
-                    Some(_) => *blake3::hash(text.as_bytes()).as_bytes(),
-                    None => [0; 32],
-                };
-                // `build` parses the front matter here and lets the text go: the page reads
-                // its file again when it is rendered, so the whole site's text is never held
-                // at once. A file whose front matter has errors keeps its text, and is parsed
-                // again (with its errors reported) when the site is linked.
-                if cache.is_some()
-                    && let Ok(split) = crate::frontmatter::split(&text, Path::new(shown))
-                    && let Ok(meta) =
-                        crate::frontmatter::parse(&split, Path::new(shown), &cfg.taxonomies, &tz)
-                {
-                    let parsed = crate::cache::Parsed {
-                        stamp: stamp.unwrap_or_default(),
-                        hash,
-                        meta,
-                        body_start: text.len() - split.body.len(),
-                        body_line: split.body_line,
-                    };
-                    return Ok(Read::Parsed(Box::new(parsed), stamp));
-                }
-                Ok(Read::Text(text, hash, stamp))
+            .map(|i| {
+                let path = &loose_files[*i].0;
+                let shown = rel(root, path);
+                let shown = shown.to_string_lossy();
+                (*i, read_one(cfg, cache, &tz, now, path, &shown))
             })
-            .collect()
+            .collect();
+        for (i, r) in done {
+            out[i] = Some(r);
+        }
+        out
     };
+    // Second pass: every file joins its bundle as a translation or as an asset; the index of
+    // each translation among the files, with its bundle and place in it.
+    let join = || {
+        let mut diags = Vec::new();
+        let mut to_read: Vec<(String, usize, usize)> = Vec::new();
+        for (fi, (path, name, dir)) in loose_files.iter().enumerate() {
+            join_file(
+                cfg,
+                &mut bundles,
+                &mut diags,
+                &mut to_read,
+                fi,
+                path,
+                name,
+                dir,
+            );
+        }
+        (to_read, diags)
+    };
+    let (mut texts, (to_read, d)) = rayon::join(read, join);
+    diags.extend(d);
     let mut unreadable: Vec<(String, usize)> = Vec::new();
-    for ((key, i, _, _), text) in to_read.into_iter().zip(texts) {
+    for (key, i, fi) in to_read {
+        let Some(text) = texts.get_mut(fi).and_then(Option::take) else {
+            continue;
+        };
         let Some(file) = bundles.get_mut(&key).and_then(|b| b.files.get_mut(i)) else {
             continue;
         };
@@ -365,6 +270,163 @@ pub fn load_with(
         });
     }
     (out, diags)
+}
+
+/// Reads one Markdown file, or takes what the last build parsed from it when its stamp is the
+/// same (`build`, which passes the cache).
+fn read_one(
+    cfg: &SiteConfig,
+    cache: Option<&crate::cache::Sources>,
+    tz: &jiff::tz::TimeZone,
+    now: std::time::SystemTime,
+    path: &Path,
+    shown: &str,
+) -> Result<Read, ReadError> {
+    let stamp = cache.and_then(|_| {
+        std::fs::metadata(path)
+            .ok()
+            .and_then(|m| crate::cache::Stamp::of(&m, now))
+    });
+    // Unchanged since the last build: what was parsed from it, without reading it.
+    if stamp.is_some()
+        && let Some(stored) = cache.and_then(|c| c.files.get(shown))
+        && Some(stored.stamp) == stamp
+        && let Some(p) = stored.parsed()
+    {
+        return Ok(Read::Parsed(Box::new(p), stamp));
+    }
+    let text = read_text(path)?;
+    // The hash is the incremental build's key of the page's own text.
+    let hash = match cache {
+        Some(_) => *blake3::hash(text.as_bytes()).as_bytes(),
+        None => [0; 32],
+    };
+    // `build` parses the front matter here and lets the text go: the page reads its file
+    // again when it is rendered, so the whole site's text is never held at once. A file whose
+    // front matter has errors keeps its text, and is parsed again (with its errors reported)
+    // when the site is linked.
+    if cache.is_some()
+        && let Ok(split) = crate::frontmatter::split(&text, Path::new(shown))
+        && let Ok(meta) = crate::frontmatter::parse(&split, Path::new(shown), &cfg.taxonomies, tz)
+    {
+        let parsed = crate::cache::Parsed {
+            stamp: stamp.unwrap_or_default(),
+            hash,
+            meta,
+            body_start: text.len() - split.body.len(),
+            body_line: split.body_line,
+        };
+        return Ok(Read::Parsed(Box::new(parsed), stamp));
+    }
+    Ok(Read::Text(text, hash, stamp))
+}
+
+/// Joins one file of `content/` to its bundle: a translation (to be read: its bundle's key,
+/// its place in the bundle and `fi` go to `to_read`), or an asset of the nearest bundle above.
+#[allow(clippy::too_many_arguments)]
+fn join_file(
+    cfg: &SiteConfig,
+    bundles: &mut BTreeMap<String, SourceBundle>,
+    diags: &mut Vec<Diagnostic>,
+    to_read: &mut Vec<(String, usize, usize)>,
+    fi: usize,
+    path: &Path,
+    name: &str,
+    dir: &str,
+) {
+    let root = &cfg.root;
+    {
+        let shown = rel(root, path);
+        if let Some((base, lang)) = split_name(name) {
+            let key = if base == "index" {
+                dir.to_string()
+            } else if dir.is_empty() {
+                base.nfc().collect()
+            } else {
+                format!("{dir}/{}", base.nfc().collect::<String>())
+            };
+            let Some(bundle) = bundles.get_mut(&key) else {
+                diags.push(
+                    Diagnostic::error(
+                        &shown,
+                        1,
+                        1,
+                        "a report must be a folder with `index.<lang>.md`",
+                    )
+                    .with_hint(format!(
+                        "move it to content/reports/{}/index.{}.md",
+                        base, cfg.default_language
+                    )),
+                );
+                return;
+            };
+            let lang = match lang {
+                None => cfg.default_language.clone(),
+                Some(l) => match normalize_lang(l).filter(|c| cfg.has_language(c)) {
+                    Some(c) => c,
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                &shown,
+                                1,
+                                1,
+                                format!("`{l}` is not a language of this site"),
+                            )
+                            .with_hint(format!(
+                                "the site's languages are: {}",
+                                cfg.languages.join(", ")
+                            )),
+                        );
+                        return;
+                    }
+                },
+            };
+            if let Some(other) = bundle.files.iter().find(|f| f.lang == lang) {
+                diags.push(
+                    Diagnostic::error(
+                        &shown,
+                        1,
+                        1,
+                        format!("a second `{lang}` file in one bundle"),
+                    )
+                    .with_hint(format!(
+                        "{} is already the `{lang}` version",
+                        other.shown.display()
+                    )),
+                );
+                return;
+            }
+            // Read later, in parallel.
+            to_read.push((key.clone(), bundle.files.len(), fi));
+            bundle.files.push(SourceFile {
+                shown,
+                lang,
+                text: String::new(),
+                hash: [0; 32],
+                stamp: None,
+                parsed: None,
+            });
+        } else {
+            // An asset belongs to the nearest bundle folder above it.
+            let mut dir = dir.to_string();
+            loop {
+                if let Some(b) = bundles.get_mut(&dir) {
+                    let sub = path
+                        .strip_prefix(&b.abs_dir)
+                        .map(|p| p.to_string_lossy().replace('\\', "/"));
+                    if let Ok(sub) = sub {
+                        b.assets.push(sub.nfc().collect());
+                    }
+                    break;
+                }
+                match dir.rfind('/') {
+                    Some(i) => dir.truncate(i),
+                    None if !dir.is_empty() => dir.clear(),
+                    None => break,
+                }
+            }
+        }
+    }
 }
 
 fn content_dir_key(content: &Path, dir: &Path) -> String {

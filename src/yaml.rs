@@ -218,14 +218,28 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// 1-based position of a top-level `key:` in a YAML text, if written as a plain key.
 pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    // The key as written: bare, or in double or single quotes.
+    let written = |t: &str| -> Option<usize> {
+        if let Some(rest) = t.strip_prefix(key) {
+            return Some(t.len() - rest.len());
+        }
+        for q in ['"', '\''] {
+            if let Some(rest) = t
+                .strip_prefix(q)
+                .and_then(|r| r.strip_prefix(key))
+                .and_then(|r| r.strip_prefix(q))
+            {
+                return Some(t.len() - rest.len());
+            }
+        }
+        None
+    };
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_end();
-        for candidate in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
-            if let Some(rest) = t.strip_prefix(candidate.as_str())
-                && rest.trim_start().starts_with(':')
-            {
-                return Some((i + 1, 1));
-            }
+        if let Some(end) = written(t)
+            && t[end..].trim_start().starts_with(':')
+        {
+            return Some((i + 1, 1));
         }
     }
     None

@@ -824,3 +824,25 @@ fn a_report_lists_other_languages_only_when_the_site_has_them() {
     let html = t.read("ru/reports/x/index.html");
     assert!(!html.contains("class=\"translations\""), "{html}");
 }
+
+#[test]
+fn manifests_of_earlier_versions_are_removed() {
+    let t = SiteTest::new();
+    t.report("a", "ru", "title: Отчёт\ndate: 2025-01-01", "Текст.");
+    let cache = t.path().join(".dastan-cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(cache.join("pages-0123456789abcdef.json"), "{}").unwrap();
+    t.build();
+    assert!(!cache.join("pages-0123456789abcdef.json").exists());
+    // The current manifest and the parsed sources stay.
+    let names: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("pages-") && n.ends_with(".bin"))
+    );
+    assert!(names.iter().any(|n| n == "sources.bin"));
+}
