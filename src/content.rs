@@ -335,95 +335,93 @@ fn join_file(
     dir: &str,
 ) {
     let root = &cfg.root;
-    {
-        let shown = rel(root, path);
-        if let Some((base, lang)) = split_name(name) {
-            let key = if base == "index" {
-                dir.to_string()
-            } else if dir.is_empty() {
-                base.nfc().collect()
-            } else {
-                format!("{dir}/{}", base.nfc().collect::<String>())
-            };
-            let Some(bundle) = bundles.get_mut(&key) else {
-                diags.push(
-                    Diagnostic::error(
-                        &shown,
-                        1,
-                        1,
-                        "a report must be a folder with `index.<lang>.md`",
-                    )
-                    .with_hint(format!(
-                        "move it to content/reports/{}/index.{}.md",
-                        base, cfg.default_language
-                    )),
-                );
-                return;
-            };
-            let lang = match lang {
-                None => cfg.default_language.clone(),
-                Some(l) => match normalize_lang(l).filter(|c| cfg.has_language(c)) {
-                    Some(c) => c,
-                    None => {
-                        diags.push(
-                            Diagnostic::error(
-                                &shown,
-                                1,
-                                1,
-                                format!("`{l}` is not a language of this site"),
-                            )
-                            .with_hint(format!(
-                                "the site's languages are: {}",
-                                cfg.languages.join(", ")
-                            )),
-                        );
-                        return;
-                    }
-                },
-            };
-            if let Some(other) = bundle.files.iter().find(|f| f.lang == lang) {
-                diags.push(
-                    Diagnostic::error(
-                        &shown,
-                        1,
-                        1,
-                        format!("a second `{lang}` file in one bundle"),
-                    )
-                    .with_hint(format!(
-                        "{} is already the `{lang}` version",
-                        other.shown.display()
-                    )),
-                );
-                return;
-            }
-            // Read later, in parallel.
-            to_read.push((key.clone(), bundle.files.len(), fi));
-            bundle.files.push(SourceFile {
-                shown,
-                lang,
-                text: String::new(),
-                hash: [0; 32],
-                stamp: None,
-                parsed: None,
-            });
+    let shown = rel(root, path);
+    if let Some((base, lang)) = split_name(name) {
+        let key = if base == "index" {
+            dir.to_string()
+        } else if dir.is_empty() {
+            base.nfc().collect()
         } else {
-            // An asset belongs to the nearest bundle folder above it.
-            let mut dir = dir.to_string();
-            loop {
-                if let Some(b) = bundles.get_mut(&dir) {
-                    let sub = path
-                        .strip_prefix(&b.abs_dir)
-                        .map(|p| p.to_string_lossy().replace('\\', "/"));
-                    if let Ok(sub) = sub {
-                        b.assets.push(sub.nfc().collect());
-                    }
-                    break;
+            format!("{dir}/{}", base.nfc().collect::<String>())
+        };
+        let Some(bundle) = bundles.get_mut(&key) else {
+            diags.push(
+                Diagnostic::error(
+                    &shown,
+                    1,
+                    1,
+                    "a report must be a folder with `index.<lang>.md`",
+                )
+                .with_hint(format!(
+                    "move it to content/reports/{}/index.{}.md",
+                    base, cfg.default_language
+                )),
+            );
+            return;
+        };
+        let lang = match lang {
+            None => cfg.default_language.clone(),
+            Some(l) => match normalize_lang(l).filter(|c| cfg.has_language(c)) {
+                Some(c) => c,
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            &shown,
+                            1,
+                            1,
+                            format!("`{l}` is not a language of this site"),
+                        )
+                        .with_hint(format!(
+                            "the site's languages are: {}",
+                            cfg.languages.join(", ")
+                        )),
+                    );
+                    return;
                 }
-                match dir.rfind('/') {
-                    Some(i) => dir.truncate(i),
-                    None if !dir.is_empty() => dir.clear(),
-                    None => break,
+            },
+        };
+        if let Some(other) = bundle.files.iter().find(|f| f.lang == lang) {
+            diags.push(
+                Diagnostic::error(
+                    &shown,
+                    1,
+                    1,
+                    format!("a second `{lang}` file in one bundle"),
+                )
+                .with_hint(format!(
+                    "{} is already the `{lang}` version",
+                    other.shown.display()
+                )),
+            );
+            return;
+        }
+        // Read later, in parallel.
+        to_read.push((key.clone(), bundle.files.len(), fi));
+        bundle.files.push(SourceFile {
+            shown,
+            lang,
+            text: String::new(),
+            hash: [0; 32],
+            stamp: None,
+            parsed: None,
+        });
+    } else {
+        // An asset belongs to the nearest bundle folder above it.
+        let mut dir = dir.to_string();
+        loop {
+            if let Some(b) = bundles.get_mut(&dir) {
+                let sub = path
+                    .strip_prefix(&b.abs_dir)
+                    .map(|p| p.to_string_lossy().replace('\\', "/"));
+                if let Ok(sub) = sub {
+                    b.assets.push(sub.nfc().collect());
                 }
+                break;
+            }
+            match dir.rfind('/') {
+                Some(i) => dir.truncate(i),
+                None if !dir.is_empty() => dir.clear(),
+                None => break,
             }
         }
     }
