@@ -184,6 +184,9 @@ pub struct Staging {
 struct Slot {
     key: String,
     written: bool,
+    /// Taken from before by `reuse` rather than written: a page whose other files could not
+    /// all be taken is made again, and its new file replaces this one.
+    reused: bool,
 }
 
 /// Writes files into a folder beside the output folder as they come; `commit` swaps it in,
@@ -345,10 +348,15 @@ impl DiskSink {
         {
             let mut slots = self.slots();
             let slot = slots.entry(f.path.clone()).or_default();
-            if slot.written {
+            if slot.written && !slot.reused {
                 return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
             }
+            if slot.reused {
+                // The file taken from before is replaced, never written into.
+                let _ = std::fs::remove_file(&path);
+            }
             slot.written = true;
+            slot.reused = false;
         }
         let result = self.write_at(&path, f);
         if result.is_err() {
@@ -467,6 +475,7 @@ impl crate::render::Sink for DiskSink {
         };
         if ok && let Some(slot) = self.slots().get_mut(path) {
             slot.written = true;
+            slot.reused = true;
         }
         ok
     }
@@ -593,6 +602,38 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_taken_from_before_can_be_made_again() {
+        // A page with several files: the first is taken from the previous site, the next
+        // cannot be, so the page is made again and all its files are written.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("a.html"), "old").unwrap();
+        let sink = DiskSink::create(&out, None).unwrap();
+        use crate::render::Sink as _;
+        sink.note("a.html", "k");
+        sink.note("b.html", "k");
+        assert!(sink.reuse("a.html"));
+        assert!(!sink.reuse("b.html"));
+        for path in ["a.html", "b.html"] {
+            let file = crate::render::OutputFile {
+                path: path.into(),
+                data: crate::render::Data::Bytes(b"new".to_vec()),
+            };
+            sink.put(file).unwrap();
+        }
+        // Two files for one path are still an error.
+        let again = crate::render::OutputFile {
+            path: "a.html".into(),
+            data: crate::render::Data::Bytes(b"newer".to_vec()),
+        };
+        assert!(sink.put(again).is_err());
+        sink.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "new");
+    }
 
     #[test]
     fn joins_stay_inside() {

@@ -275,10 +275,9 @@ fn absolutize(html: &str, r: &Renderer) -> String {
         .replace("href=\"/", &format!("href=\"{origin}/"))
 }
 
-/// `sitemap.xml` with reciprocal hreflang alternates (never fallback pages).
-/// The sitemap: `sitemap.xml`, or, for a site of more than [`SITEMAP_URLS`] pages (or
-/// [`SITEMAP_BYTES`]), `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, …,
-/// the largest files search engines read.
+/// The sitemap, with reciprocal hreflang alternates (never fallback pages): `sitemap.xml`,
+/// or, past [`SITEMAP_URLS`] URLs or [`SITEMAP_BYTES`] bytes (the most search engines read
+/// from one file), `sitemap.xml` as an index of `sitemap-1.xml`, `sitemap-2.xml`, ….
 pub(super) fn sitemap(r: &Renderer) -> Vec<OutputFile> {
     // Paths, dates and translations are the site's structure; the terms come from the pages'
     // front matter.
